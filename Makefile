@@ -1,0 +1,125 @@
+# v6lab / nat6to4 — one Makefile (GNU make) for everything.
+#   make            build bin/ and lib/
+#   make check      build and run every test (unit, tools, sanitizers)
+#   make demo       run the main job
+#   make bench      run the benchmarks
+#   make install PREFIX=/usr/local
+
+PREFIX   ?= /usr/local
+CC       ?= cc
+SAN_CC   ?= clang
+OPT      ?= -O2
+CFLAGS   ?= $(OPT) -g
+WARN     := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CPPFLAGS += -D_DEFAULT_SOURCE -Itranslator
+BUILD    ?= build
+
+# Dependencies, asked of pkg-config and libnet-config only when needed.
+PCAP_CFLAGS   = $(shell pkg-config --cflags libpcap 2>/dev/null)
+PCAP_LIBS     = $(shell pkg-config --libs libpcap 2>/dev/null || echo -lpcap)
+CUNIT_CFLAGS  = $(shell pkg-config --cflags cunit 2>/dev/null)
+CUNIT_LIBS    = $(shell pkg-config --libs cunit 2>/dev/null || echo -lcunit)
+LIBNET_CFLAGS = $(shell libnet-config --defines 2>/dev/null)
+LIBNET_LIBS   = $(shell libnet-config --libs 2>/dev/null || echo -lnet)
+
+# ---- sources --------------------------------------------------------------
+CORE_SRC  := $(filter-out translator/nat6to4.c translator/nat6to4d.c translator/cli_%.c \
+               translator/tun_linux.c translator/daemon_%.c, $(wildcard translator/*.c))
+CLI_SRC   := translator/nat6to4.c $(wildcard translator/cli_*.c)
+TEST_SRC  := $(wildcard tests/*.c)
+BENCH_SRC := $(wildcard bench/bench_core*.c)
+
+CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/%.o)
+BENCH_OBJ := $(BENCH_SRC:%.c=$(BUILD)/%.o)
+
+LIB       := lib/libnat6to4.a
+PROGRAMS  := bin/nat6to4
+TOOLS     := bin/mkcapture
+
+all: $(LIB) $(PROGRAMS) $(TOOLS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) $(EXTRA_CFLAGS) -MMD -MP -c $< -o $@
+
+# libnet and libpcap users get their flags; the core gets none of them.
+$(CLI_OBJ) $(TEST_OBJ) $(BUILD)/scripts/%.o: EXTRA_CFLAGS = $(PCAP_CFLAGS) $(CUNIT_CFLAGS) $(LIBNET_CFLAGS)
+$(TEST_OBJ): CPPFLAGS += -Itests
+
+$(LIB): $(CORE_OBJ)
+	@mkdir -p lib
+	rm -f $@
+	ar rcs $@ $^
+
+bin/nat6to4: $(CLI_OBJ) $(LIB)
+	@mkdir -p bin
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(PCAP_LIBS)
+
+# scripts/mkcapture.c: writes the demo/test captures with libnet.
+bin/mkcapture: $(BUILD)/scripts/mkcapture.o
+	@mkdir -p bin
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBNET_LIBS) $(PCAP_LIBS)
+
+bin/unit-tests: $(TEST_OBJ) $(LIB)
+	@mkdir -p bin
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(CUNIT_LIBS) $(LIBNET_LIBS) $(PCAP_LIBS)
+
+bin/bench-core: $(BENCH_OBJ) $(LIB)
+	@mkdir -p bin
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BENCH_OBJ) $(LIB)
+
+# ---- dependencies check -----------------------------------------------------
+# Installs what is missing when run as root; otherwise says what to run.
+deps:
+	@if ! scripts/deps.sh --check 2>/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then scripts/deps.sh; \
+	  else scripts/deps.sh --check; echo "run: sudo scripts/deps.sh" >&2; exit 1; fi; \
+	fi
+
+# ---- tests ----------------------------------------------------------------
+check: deps
+	@$(MAKE) --no-print-directory all bin/unit-tests
+	@scripts/check.sh
+
+# Unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
+check-sanitize: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan CC=$(SAN_CC) OPT=-O1 \
+	  EXTRA_LDFLAGS= LDFLAGS="-fsanitize=address,undefined" \
+	  CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+	  LIB=build-asan/libnat6to4.a build-asan/unit-tests
+
+build-asan/unit-tests: $(TEST_OBJ) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(CUNIT_LIBS) $(LIBNET_LIBS) $(PCAP_LIBS)
+
+build-asan/libnat6to4.a: $(CORE_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+# ---- demo and benchmarks ----------------------------------------------------
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory OPT=-O3 bin/bench-core
+	@bin/bench-core
+
+# ---- install ----------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
+	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 $(LIB) $(DESTDIR)$(PREFIX)/lib/
+	install -m 0644 translator/nat6to4.h $(DESTDIR)$(PREFIX)/include/
+	for m in $(wildcard translator/*.1 sim/*.1); do install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done
+	for m in $(wildcard translator/*.5); do install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man5/; done
+	for m in $(wildcard translator/*.8); do install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man8/; done
+
+clean:
+	rm -rf build build-asan bin lib out
+
+.PHONY: all deps check check-sanitize demo bench install clean
+
+-include $(shell find build build-asan -name '*.d' 2>/dev/null)

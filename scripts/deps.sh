@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Install every Debian package the build and the tests need.
+# Idempotent and non-interactive. `scripts/deps.sh --check` only reports
+# what is missing (exit 1 when something is).
+set -euo pipefail
+
+# Build: compiler, libraries. Tests: CUnit, tshark/tcpdump to decode what we
+# produce, clang for the sanitizer build. Real-world tests: iproute2, ping,
+# curl, telnet, traceroute, a DNS server, tayga (the peer we measure against).
+PACKAGES=(
+  build-essential pkg-config
+  libpcap-dev libnet1-dev libcunit1-dev
+  clang libclang-rt-14-dev
+  tshark tcpdump
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ "${1:-}" = "--check" ]; then
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "missing Debian packages: ${missing[*]}" >&2
+    exit 1
+  fi
+  exit 0
+fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "deps.sh: all ${#PACKAGES[@]} packages already installed"
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "deps.sh: need root to install: ${missing[*]}" >&2
+  echo "run: sudo scripts/deps.sh" >&2
+  exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether non-root users may capture; answer once, no prompt.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
+echo "deps.sh: installed ${missing[*]}"
