@@ -103,7 +103,7 @@ demo: deps
 	@scripts/demo.sh
 
 bench: deps
-	@$(MAKE) --no-print-directory OPT=-O3 bin/bench-core
+	@$(MAKE) --no-print-directory bin/bench-core
 	@bin/bench-core
 
 # ---- install ----------------------------------------------------------------

@@ -707,7 +707,7 @@ static int do_allow_private(struct parser *p)
 
 static int do_mtu6(struct parser *p)
 {
-	uint32_t v;
+	uint32_t v = 0; /* set by tok_number on success; -O3 cannot see that */
 
 	if (tok_number(p, 1, "mtu6", MTU6_MIN, MTU6_MAX, &v) || once(p, ONCE_MTU6, "mtu6"))
 		return -1;
@@ -717,7 +717,7 @@ static int do_mtu6(struct parser *p)
 
 static int do_max_sessions(struct parser *p)
 {
-	uint32_t v;
+	uint32_t v = 0; /* set by tok_number on success; -O3 cannot see that */
 
 	if (tok_number(p, 1, "max-sessions", 1, MAX_SESSIONS_MAX, &v) ||
 	    once(p, ONCE_MAX_SESSIONS, "max-sessions"))
