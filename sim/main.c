@@ -1,0 +1,294 @@
+/*
+ * v6lab — run a scenario: parse, validate, run, verify (v6lab.1).
+ *
+ *   v6lab run FILE.scn [--out DIR] [--seed N] [--trace] [--quiet] [--stats]
+ *   v6lab --help | run --help | --version
+ *
+ * Exit status: 0 every expectation held, 1 one failed, 2 the scenario or a
+ * file it names is invalid (or the command line is).
+ */
+#include "scenario/scenario.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define V6LAB_VERSION "0.1.0"
+
+static const char usage_main[] =
+	"usage: v6lab run FILE.scn [--out DIR] [--seed N] [--trace] [--quiet] [--stats]\n"
+	"       v6lab run --help | --help | --version\n"
+	"\n"
+	"A deterministic packet simulator: a scenario file describes nodes, links, a\n"
+	"timeline of commands and expectations; v6lab runs it on a virtual clock and\n"
+	"says which expectations held. See v6lab(1).\n"
+	"\n"
+	"commands:\n"
+	"  run FILE.scn   validate and run a scenario, print the transcript and verdicts\n"
+	"\n"
+	"exit status: 0 all expectations held, 1 one failed, 2 invalid scenario or usage\n";
+
+static const char usage_run[] =
+	"usage: v6lab run FILE.scn [--out DIR] [--seed N] [--trace] [--quiet] [--stats]\n"
+	"\n"
+	"Validate FILE.scn (names, filters, files, times), run it, print each node's\n"
+	"commands and output as a transcript, then one PASS/FAIL line per expectation.\n"
+	"\n"
+	"options:\n"
+	"  --out DIR   write one capture per link, DIR/LINK.pcap\n"
+	"              (default out/NAME/, NAME the file name without .scn)\n"
+	"  --seed N    use seed N instead of the scenario's `seed` line\n"
+	"  --trace     print a tcpdump-like line for every frame on every link\n"
+	"  --quiet     print no transcript and no PASS lines, only failures\n"
+	"  --stats     print to stderr what the run cost: events, frames, buffers,\n"
+	"              wall time and peak memory (the only non-deterministic output)\n"
+	"  --help      print this help\n"
+	"\n"
+	"exit status: 0 all expectations held, 1 one failed, 2 invalid scenario or usage\n";
+
+struct run_args {
+	const char *file;
+	const char *out_dir;
+	bool want_stats;
+	struct scn_run_opts o;
+};
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("v6lab: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\nusage: v6lab run FILE.scn [--out DIR] [--seed N] [--trace] [--quiet] [--stats]\n", stderr);
+	return SCN_EXIT_INVALID;
+}
+
+static bool parse_seed(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (*s == '\0')
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+			return false;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	*out = v;
+	return true;
+}
+
+/* Wall time and memory are measured here, outside the simulation, and go to
+ * stderr so the transcript stays byte-identical from run to run. */
+static void print_stats(const struct scn_stats *st, double wall_s)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	fprintf(stderr,
+	        "stats: %zu nodes, %zu links, %.3f s simulated\n"
+	        "stats: %llu events, %llu frames (%llu bytes), %u packet buffers at peak\n"
+	        "stats: %.3f s wall, %.2f M events/s, %.0f k frames/s, peak RSS %ld KiB\n",
+	        st->nodes, st->links, (double)st->simulated / 1e9,
+	        (unsigned long long)st->events, (unsigned long long)st->frames,
+	        (unsigned long long)st->bytes, st->pbuf_peak, wall_s,
+	        wall_s > 0 ? (double)st->events / wall_s / 1e6 : 0.0,
+	        wall_s > 0 ? (double)st->frames / wall_s / 1e3 : 0.0, ru.ru_maxrss);
+}
+
+/* 0 parsed, 1 help printed, 2 usage error. */
+static int parse_run_args(int argc, char **argv, struct run_args *a)
+{
+	for (int i = 0; i < argc; i++) {
+		const char *w = argv[i];
+		if (strcmp(w, "--help") == 0 || strcmp(w, "-h") == 0) {
+			fputs(usage_run, stdout);
+			return 1;
+		} else if (strcmp(w, "--trace") == 0) {
+			a->o.trace = true;
+		} else if (strcmp(w, "--stats") == 0) {
+			a->want_stats = true;
+		} else if (strcmp(w, "--quiet") == 0 || strcmp(w, "-q") == 0) {
+			a->o.quiet = true;
+		} else if (strcmp(w, "--out") == 0 || strcmp(w, "--seed") == 0) {
+			if (i + 1 >= argc)
+				return usage_error("%s needs a value", w);
+			const char *v = argv[++i];
+			if (w[2] == 'o')
+				a->out_dir = v;
+			else if (!parse_seed(v, &a->o.seed))
+				return usage_error("invalid seed '%s' (expected a decimal number)", v);
+			else
+				a->o.has_seed = true;
+		} else if (w[0] == '-' && w[1] != '\0') {
+			return usage_error("unknown option '%s'", w);
+		} else if (a->file) {
+			return usage_error("one scenario file at a time ('%s' is one too many)", w);
+		} else {
+			a->file = w;
+		}
+	}
+	if (!a->file)
+		return usage_error("%s", "missing scenario file");
+	return 0;
+}
+
+/* The absolute form of `path`, "." and ".." removed (lexically). */
+static bool absolute_path(const char *path, char *out, size_t cap)
+{
+	char buf[PATH_MAX * 2], cwd[PATH_MAX];
+	size_t n = 0;
+
+	if (path[0] != '/') {
+		if (!getcwd(cwd, sizeof cwd))
+			return false;
+		snprintf(buf, sizeof buf, "%s/%s", cwd, path);
+	} else {
+		snprintf(buf, sizeof buf, "%s", path);
+	}
+	out[0] = '\0';
+	for (char *save = NULL, *c = strtok_r(buf, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+		if (strcmp(c, ".") == 0)
+			continue;
+		if (strcmp(c, "..") == 0) {
+			while (n > 0 && out[n - 1] != '/')
+				n--;
+			if (n > 0)
+				n--;
+			out[n] = '\0';
+			continue;
+		}
+		size_t l = strlen(c);
+		if (n + l + 2 > cap)
+			return false;
+		out[n++] = '/';
+		memcpy(out + n, c, l + 1);
+		n += l;
+	}
+	if (n == 0)
+		snprintf(out, cap, "/");
+	return true;
+}
+
+/* Scenarios and saved captures are inputs: a run never writes there. */
+static bool forbidden_out(const char *dir)
+{
+	char abs[PATH_MAX * 2], cwd[PATH_MAX * 2];
+	const char *below;
+
+	if (!absolute_path(dir, abs, sizeof abs) || !absolute_path(".", cwd, sizeof cwd))
+		return true;
+	size_t cl = strlen(cwd);
+	below = strncmp(abs, cwd, cl) == 0 && (abs[cl] == '/' || abs[cl] == '\0') ? abs + cl : abs;
+	for (const char *p = below; *p; p++) {
+		if (*p != '/')
+			continue;
+		if ((strncmp(p + 1, "scenarios", 9) == 0 && (p[10] == '/' || p[10] == '\0')) ||
+		    (strncmp(p + 1, "captures", 8) == 0 && (p[9] == '/' || p[9] == '\0')))
+			return true;
+	}
+	return false;
+}
+
+static int mkdir_p(const char *dir)
+{
+	char buf[PATH_MAX];
+	size_t n = strlen(dir);
+
+	if (n == 0 || n >= sizeof buf)
+		return ENAMETOOLONG;
+	memcpy(buf, dir, n + 1);
+	for (size_t i = 1; i <= n; i++) {
+		if (buf[i] != '/' && buf[i] != '\0')
+			continue;
+		char c = buf[i];
+		buf[i] = '\0';
+		if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+			return errno;
+		buf[i] = c;
+	}
+	struct stat st;
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return ENOTDIR;
+	return 0;
+}
+
+/* out/NAME for scenarios/NAME.scn */
+static void default_out(const char *file, char *buf, size_t cap)
+{
+	const char *base = strrchr(file, '/');
+	base = base ? base + 1 : file;
+	size_t n = strlen(base);
+	if (n > 4 && strcmp(base + n - 4, ".scn") == 0)
+		n -= 4;
+	snprintf(buf, cap, "out/%.*s", (int)n, base);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct run_args a = { .o = { .out = stdout } };
+	char outbuf[PATH_MAX];
+	struct scn_diag d = { .msg = "" };
+
+	int rc = parse_run_args(argc, argv, &a);
+	if (rc)
+		return rc == 1 ? 0 : rc;
+	struct scn *s = scn_parse_file(a.file, &d);
+	if (!s || scn_validate(s, &d) < 0) {
+		scn_diag_print(stderr, &d);
+		scn_free(s);
+		return SCN_EXIT_INVALID;
+	}
+	if (!a.out_dir) {
+		default_out(a.file, outbuf, sizeof outbuf);
+		a.out_dir = outbuf;
+	}
+	if (forbidden_out(a.out_dir)) {
+		scn_free(s);
+		return usage_error("will not write captures into '%s' (scenarios/ and captures/ are "
+		                   "inputs)", a.out_dir);
+	}
+	int err = mkdir_p(a.out_dir);
+	if (err) {
+		fprintf(stderr, "v6lab: %s: %s\n", a.out_dir, strerror(err));
+		scn_free(s);
+		return SCN_EXIT_INVALID;
+	}
+	a.o.out_dir = a.out_dir;
+	struct scn_stats stats;
+	struct timespec t0, t1;
+	if (a.want_stats)
+		a.o.stats = &stats;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = scn_run(s, &a.o, &d);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (a.want_stats && rc != SCN_EXIT_INVALID)
+		print_stats(&stats, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	if (rc == SCN_EXIT_INVALID)
+		scn_diag_print(stderr, &d);
+	fflush(stdout);
+	scn_free(s);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_error("%s", "missing command");
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		fputs(usage_main, stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+		printf("v6lab %s (%s)\n", V6LAB_VERSION, pcap_lib_version());
+		return 0;
+	}
+	if (strcmp(cmd, "run") == 0)
+		return cmd_run(argc - 2, argv + 2);
+	return usage_error("unknown command '%s'", cmd);
+}

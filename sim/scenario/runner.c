@@ -1,0 +1,323 @@
+/*
+ * The runner: builds the simulation a validated scenario describes, runs
+ * it, and hands the result to the verdict. Building follows the order the
+ * modules need: nodes, interfaces, links; then every stack (net,
+ * transport, apps), addresses, files, interfaces up; then taps, the
+ * timeline and the expectation polls.
+ */
+#include "expect.h"
+#include "../apps/apps.h"
+#include "../net/net.h"
+#include "../trace/trace.h"
+#include "../transport/transport.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define SETTLE_STEP (100 * SIM_MS)  /* after the timeline: commands finishing */
+#define SETTLE_MAX (60 * SIM_S)
+
+struct runner {
+	struct scn *s;
+	const struct scn_run_opts *o;
+	struct scn_diag *d;
+	struct sim *sim;
+	struct sim_link **links;       /* per scenario link: the captured link */
+	struct trace_pcap **pcaps;
+	struct xp_set x;
+};
+
+static const struct scn_iface *iface_conf(const struct scn *s, const char *node,
+                                          const char *iface)
+{
+	for (size_t i = 0; i < s->nifaces; i++)
+		if (strcmp(s->ifaces[i].ref.node, node) == 0 && strcmp(s->ifaces[i].ref.iface, iface) == 0)
+			return &s->ifaces[i];
+	return NULL;
+}
+
+/* The interface of a link end, created on first use with its MAC (the
+ * `iface` line's, or the core's deterministic default) and MTU. */
+static struct sim_iface *end_iface(struct runner *r, const struct scn_link *k,
+                                   const struct scn_ref *ref)
+{
+	struct sim_node *n = sim_node_find(r->sim, ref->node);
+	const struct scn_iface *conf = iface_conf(r->s, ref->node, ref->iface);
+	struct sim_iface *ifp = n ? sim_iface_add(n, ref->iface, conf && conf->has_mac ? conf->mac
+	                                                                               : NULL)
+	                          : NULL;
+
+	if (!ifp) {
+		scn_error(r->s, r->d, ref->pos, "cannot create interface %s:%s", ref->node, ref->iface);
+		return NULL;
+	}
+	if (conf && conf->mtu)
+		ifp->mtu = conf->mtu;
+	else if (k->mtu)
+		ifp->mtu = k->mtu;
+	return ifp;
+}
+
+static int build_link(struct runner *r, size_t li)
+{
+	const struct scn_link *k = &r->s->links[li];
+	struct sim_iface *ends[2];
+
+	if (k->kind == LINK_PATH) {
+		for (int i = 0; i < 2; i++)
+			if (!(ends[i] = end_iface(r, k, &k->ends[i])))
+				return -1;
+		r->links[li] = sim_path_add(r->sim, k->name, ends[0], ends[1], k->routers, k->delay);
+		if (!r->links[li])
+			return scn_error(r->s, r->d, k->pos, "cannot build path link '%s'", k->name);
+		return 0;
+	}
+	struct sim_link *l = sim_link_add(r->sim, k->name, k->kind);
+	if (!l)
+		return scn_error(r->s, r->d, k->pos, "cannot create link '%s'", k->name);
+	l->delay = k->delay;
+	l->bandwidth_bps = k->bandwidth_bps;
+	l->loss = k->loss;
+	if (k->mtu)
+		l->mtu = k->mtu;
+	r->links[li] = l;
+	for (size_t i = 0; i < k->nends; i++) {
+		struct sim_iface *ifp = end_iface(r, k, &k->ends[i]);
+		if (!ifp)
+			return -1;
+		if (sim_link_attach(l, ifp) < 0)
+			return scn_error(r->s, r->d, k->ends[i].pos, "cannot attach %s:%s to link '%s'",
+			                 k->ends[i].node, k->ends[i].iface, k->name);
+	}
+	return 0;
+}
+
+static int build_topology(struct runner *r)
+{
+	for (size_t i = 0; i < r->s->nnodes; i++)
+		if (!sim_node_add(r->sim, r->s->nodes[i].name, r->s->nodes[i].kind))
+			return scn_error(r->s, r->d, r->s->nodes[i].pos, "cannot create node '%s'",
+			                 r->s->nodes[i].name);
+	for (size_t i = 0; i < r->s->nlinks; i++)
+		if (build_link(r, i) < 0)
+			return -1;
+	return 0;
+}
+
+/* Every node but a bridge runs the stack; the hidden routers of path
+ * links (not in the scenario) only forward. */
+static void init_stacks(struct runner *r)
+{
+	for (size_t i = 0; i < r->sim->nnodes; i++) {
+		struct sim_node *n = r->sim->nodes[i];
+		if (n->kind == NODE_BRIDGE)
+			continue;
+		net_node_init(n);
+		if (!scn_find_node(r->s, n->name)) {
+			n->net->path_hop = true;
+			continue;
+		}
+		transport_node_init(n);
+		apps_node_init(n);
+	}
+}
+
+static int add_addresses(struct runner *r)
+{
+	for (size_t i = 0; i < r->s->nifaces; i++) {
+		const struct scn_iface *f = &r->s->ifaces[i];
+		struct sim_node *n = sim_node_find(r->sim, f->ref.node);
+		struct sim_iface *ifp = n ? sim_iface_find(n, f->ref.iface) : NULL;
+		for (size_t j = 0; ifp && j < f->naddrs; j++) {
+			const struct scn_addr *a = &f->addrs[j];
+			/* Tentative: like FreeBSD at boot, configured addresses go through DAD. */
+			int rc = a->family == 6 ? in6_addr_add(ifp, a->addr, a->plen, IN6_IFF_TENTATIVE,
+			                                       SIM_NEVER, SIM_NEVER)
+			                        : in4_addr_add(ifp, a->addr, a->plen, NULL);
+			if (rc < 0)
+				return scn_error(r->s, r->d, a->pos, "cannot add this address to %s:%s",
+				                 f->ref.node, f->ref.iface);
+		}
+	}
+	return 0;
+}
+
+static int place_files(struct runner *r)
+{
+	char origin[300];
+
+	for (size_t i = 0; i < r->s->nfiles; i++) {
+		const struct scn_file *f = &r->s->files[i];
+		struct sim_node *n = sim_node_find(r->sim, f->node);
+		if (f->from)
+			snprintf(origin, sizeof origin, "%s", f->from);
+		else
+			snprintf(origin, sizeof origin, "%s:%d", r->s->file, f->pos.line + 1);
+		if (!n || sim_file_put(n, f->path, f->data ? f->data : "", f->len, origin) < 0)
+			return scn_error(r->s, r->d, f->pos, "cannot place %s:%s", f->node, f->path);
+	}
+	return 0;
+}
+
+static void ifaces_up(struct runner *r)
+{
+	for (size_t i = 0; i < r->sim->nnodes; i++) {
+		struct sim_node *n = r->sim->nodes[i];
+		if (n->kind == NODE_BRIDGE)
+			continue;
+		for (int j = 0; j < n->nifaces; j++)
+			net_iface_up(n->ifaces[j]);
+	}
+}
+
+static int open_captures(struct runner *r)
+{
+	char path[4096], err[256];
+
+	for (size_t i = 0; r->o->out_dir && i < r->s->nlinks; i++) {
+		struct sim_link *l = r->links[i];
+		int n = snprintf(path, sizeof path, "%s/%s.pcap", r->o->out_dir, l->name);
+		if (n < 0 || (size_t)n >= sizeof path)
+			return scn_error(r->s, r->d, r->s->links[i].pos, "capture path too long");
+		r->pcaps[i] = trace_pcap_open(path, trace_link_dlt(l), r->sim->start_unix_ns, err,
+		                              sizeof err);
+		if (!r->pcaps[i])
+			return scn_error(r->s, r->d, (struct scn_pos){ 0, 0 }, "%s", err);
+		sim_link_tap(l, trace_pcap_tap, r->pcaps[i]);
+	}
+	return 0;
+}
+
+/* Close every capture; -1 when one could not be written. */
+static int close_captures(struct runner *r)
+{
+	int rc = 0;
+
+	for (size_t i = 0; r->pcaps && i < r->s->nlinks; i++) {
+		if (r->pcaps[i] && trace_pcap_close(r->pcaps[i]) < 0) {
+			fprintf(stderr, "v6lab: cannot write %s/%s.pcap\n", r->o->out_dir,
+			        r->s->links[i].name);
+			rc = -1;
+		}
+		r->pcaps[i] = NULL;
+	}
+	return rc;
+}
+
+static void at_event(struct sim *sim, void *obj, uint64_t arg)
+{
+	struct runner *r = obj;
+	const struct scn_at *a = &r->s->ats[arg];
+	struct sim_node *n = sim_node_find(sim, a->node);
+
+	if (n)
+		apps_run(n, a->cmd); /* prompt, output and errors go to the transcript */
+}
+
+static bool commands_running(const struct sim *sim)
+{
+	for (size_t i = 0; i < sim->nnodes; i++)
+		if (sim->nodes[i]->apps && apps_running(sim->nodes[i]) > 0)
+			return true;
+	return false;
+}
+
+/* Until `end` if given; otherwise past the last `at` and the last window,
+ * and then while commands are still running (a ping6 -c 5), up to a
+ * bound. */
+static void run(struct runner *r)
+{
+	const struct scn *s = r->s;
+
+	if (s->has_end) {
+		sim_run_until(r->sim, s->end);
+		return;
+	}
+	sim_time end = xp_last_window_end(s);
+	if (s->nats && s->ats[s->nats - 1].time > end)
+		end = s->ats[s->nats - 1].time;
+	sim_run_until(r->sim, end);
+	sim_time limit = end + SETTLE_MAX;
+	while (commands_running(r->sim) && r->sim->now < limit)
+		sim_run_until(r->sim, r->sim->now + SETTLE_STEP);
+}
+
+static int setup(struct runner *r)
+{
+	if (build_topology(r) < 0)
+		return -1;
+	init_stacks(r);
+	if (add_addresses(r) < 0 || place_files(r) < 0)
+		return -1;
+	ifaces_up(r);
+	if (open_captures(r) < 0 ||
+	    xp_init(&r->x, r->s, r->sim, r->links,
+	            r->o->trace ? (r->o->out ? r->o->out : stdout) : NULL, r->d) < 0)
+		return -1;
+	for (size_t i = 0; i < r->s->nlinks; i++)
+		if (r->o->trace || r->x.watch[i].n)
+			sim_link_tap(r->links[i], xp_tap, &r->x.watch[i]);
+	/* Commands first: a poll at the same time sees what the command did. */
+	for (size_t i = 0; i < r->s->nats; i++)
+		sim_at(r->sim, r->s->ats[i].time, at_event, r, i);
+	xp_schedule(&r->x);
+	return 0;
+}
+
+static void collect_stats(const struct runner *r, struct scn_stats *st)
+{
+	const struct sim *sim = r->sim;
+	*st = (struct scn_stats){ .simulated = sim->now, .events = sim->events_run,
+	                          .pbuf_peak = sim->pool.peak, .nodes = sim->nnodes,
+	                          .links = sim->nlinks };
+	for (size_t i = 0; i < sim->nlinks; i++) {
+		st->frames += sim->links[i]->frames;
+		st->bytes += sim->links[i]->bytes;
+	}
+}
+
+static void teardown(struct runner *r)
+{
+	close_captures(r);
+	xp_free(&r->x);
+	for (size_t i = 0; r->sim && i < r->sim->nnodes; i++) {
+		struct sim_node *n = r->sim->nodes[i];
+		if (n->apps)
+			apps_node_free(n);
+		if (n->tp)
+			transport_node_free(n);
+		if (n->net)
+			net_node_free(n);
+	}
+	if (r->sim)
+		sim_free(r->sim);
+	free(r->links);
+	free(r->pcaps);
+}
+
+int scn_run(struct scn *s, const struct scn_run_opts *o, struct scn_diag *d)
+{
+	struct runner r = { .s = s, .o = o, .d = d };
+	FILE *out = o->out ? o->out : stdout;
+
+	r.sim = sim_new(o->has_seed ? o->seed : s->seed, s->start_unix_ns);
+	r.links = calloc(s->nlinks + 1, sizeof *r.links);
+	r.pcaps = calloc(s->nlinks + 1, sizeof *r.pcaps);
+	if (!r.sim || !r.links || !r.pcaps || setup(&r) < 0) {
+		if (!r.sim || !r.links || !r.pcaps)
+			scn_error(s, d, (struct scn_pos){ 0, 0 }, "out of memory");
+		teardown(&r);
+		return SCN_EXIT_INVALID;
+	}
+	run(&r);
+	if (!o->quiet)
+		scn_print_transcript(r.sim, out);
+	size_t failed = xp_verdicts(&r.x, s, out, o->quiet);
+	if (o->stats)
+		collect_stats(&r, o->stats);
+	int capture_rc = close_captures(&r);
+	teardown(&r);
+	return failed || capture_rc < 0 ? SCN_EXIT_FAIL : SCN_EXIT_PASS;
+}
