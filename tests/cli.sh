@@ -42,7 +42,7 @@ tshark_q() { tshark "$@" 2>/dev/null; }
 # Every decoding error or bad checksum tshark finds in a capture.
 tshark_problems() {
 	tshark_q -r "$1" -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE \
-		-o ip.check_checksum:TRUE -Y '_ws.malformed || _ws.expert.severity>=error'
+		-o ip.check_checksum:TRUE -Y '_ws.malformed || _ws.expert.severity>=error || _ws.expert.group == "Checksum"'
 }
 expect_clean() { # name capture
 	local problems
