@@ -26,16 +26,18 @@ LIBNET_LIBS   = $(shell libnet-config --libs 2>/dev/null || echo -lnet)
 CORE_SRC  := $(filter-out translator/nat6to4.c translator/nat6to4d.c translator/cli_%.c \
                translator/tun_linux.c translator/daemon_%.c, $(wildcard translator/*.c))
 CLI_SRC   := translator/nat6to4.c $(wildcard translator/cli_*.c)
+SIM_SRC   := $(filter-out sim/main.c, $(shell find sim -name '*.c' 2>/dev/null | LC_ALL=C sort))
 TEST_SRC  := $(wildcard tests/*.c)
 BENCH_SRC := $(wildcard bench/bench_core*.c)
 
 CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
+SIM_OBJ   := $(SIM_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/%.o)
 BENCH_OBJ := $(BENCH_SRC:%.c=$(BUILD)/%.o)
 
 LIB       := lib/libnat6to4.a
-PROGRAMS  := bin/nat6to4
+PROGRAMS  := bin/nat6to4 bin/v6lab
 TOOLS     := bin/mkcapture
 
 all: $(LIB) $(PROGRAMS) $(TOOLS)
@@ -46,7 +48,8 @@ $(BUILD)/%.o: %.c
 
 # libnet and libpcap users get their flags; the core gets none of them.
 $(CLI_OBJ) $(TEST_OBJ) $(BUILD)/scripts/%.o: EXTRA_CFLAGS = $(PCAP_CFLAGS) $(CUNIT_CFLAGS) $(LIBNET_CFLAGS)
-$(TEST_OBJ): CPPFLAGS += -Itests
+$(SIM_OBJ) $(BUILD)/sim/main.o: EXTRA_CFLAGS = $(PCAP_CFLAGS)
+$(TEST_OBJ): CPPFLAGS += -Itests -Isim
 
 $(LIB): $(CORE_OBJ)
 	@mkdir -p lib
@@ -57,14 +60,19 @@ bin/nat6to4: $(CLI_OBJ) $(LIB)
 	@mkdir -p bin
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(PCAP_LIBS)
 
+# v6lab: the simulator, driving the same core through nat6to4.h.
+bin/v6lab: $(BUILD)/sim/main.o $(SIM_OBJ) $(LIB)
+	@mkdir -p bin
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PCAP_LIBS)
+
 # scripts/mkcapture.c: writes the demo/test captures with libnet.
 bin/mkcapture: $(BUILD)/scripts/mkcapture.o
 	@mkdir -p bin
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBNET_LIBS) $(PCAP_LIBS)
 
-bin/unit-tests: $(TEST_OBJ) $(LIB)
+bin/unit-tests: $(TEST_OBJ) $(SIM_OBJ) $(LIB)
 	@mkdir -p bin
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(CUNIT_LIBS) $(LIBNET_LIBS) $(PCAP_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(SIM_OBJ) $(LIB) $(CUNIT_LIBS) $(LIBNET_LIBS) $(PCAP_LIBS)
 
 bin/bench-core: $(BENCH_OBJ) $(LIB)
 	@mkdir -p bin
@@ -90,8 +98,8 @@ check-sanitize: deps
 	  CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	  LIB=build-asan/libnat6to4.a build-asan/unit-tests
 
-build-asan/unit-tests: $(TEST_OBJ) $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(CUNIT_LIBS) $(LIBNET_LIBS) $(PCAP_LIBS)
+build-asan/unit-tests: $(TEST_OBJ) $(SIM_OBJ) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(SIM_OBJ) $(LIB) $(CUNIT_LIBS) $(LIBNET_LIBS) $(PCAP_LIBS)
 
 build-asan/libnat6to4.a: $(CORE_OBJ)
 	rm -f $@
@@ -103,8 +111,10 @@ demo: deps
 	@scripts/demo.sh
 
 bench: deps
-	@$(MAKE) --no-print-directory bin/bench-core
+	@$(MAKE) --no-print-directory bin/bench-core bin/v6lab
 	@bin/bench-core
+	@echo
+	@bench/sim_lan1000.sh
 
 # ---- install ----------------------------------------------------------------
 install: all
