@@ -75,7 +75,7 @@ static struct sim_iface *host(struct sim *sim, const char *name, struct sim_link
 	CU_ASSERT_FATAL(n != NULL);
 	struct sim_iface *ifp = sim_iface_add(n, "em0", NULL);
 	CU_ASSERT_FATAL(ifp != NULL);
-	ifp->flags |= IFF_UP | IFF_RUNNING;
+	ifp->flags |= SIM_IFF_UP | SIM_IFF_RUNNING;
 	ifp->input = rx_input;
 	if (l)
 		CU_ASSERT_EQUAL(sim_link_attach(l, ifp), 0);
@@ -115,7 +115,7 @@ static void test_unicast_only_addressed(void)
 	sim_iface_set_mac(h[7], nobody);
 	sim_link_send(h[1], frame(sim, h[1], nobody, 60, 0x86dd));
 	/* An interface that is down does not receive. */
-	h[9]->flags &= ~(uint32_t)IFF_UP;
+	h[9]->flags &= ~(uint32_t)SIM_IFF_UP;
 	sim_link_send(h[1], frame(sim, h[1], h[9]->mac, 60, 0x86dd));
 	sim_run_until(sim, 3 * SIM_MS);
 	CU_ASSERT_EQUAL(seen.n, 2);
@@ -278,7 +278,7 @@ static int loss_run(uint64_t seed, double loss, uint8_t bitmap[125], uint64_t pr
 	sim_link_tap(l, tap, &t);
 	struct sim_node *na = sim_node_add(sim, "a", NODE_ROUTER);
 	struct sim_iface *a = sim_iface_add(na, "p0", NULL);
-	a->flags |= IFF_UP;
+	a->flags |= SIM_IFF_UP;
 	struct sim_iface *b = host(sim, "b", NULL);
 	sim_link_attach(l, a);
 	sim_link_attach(l, b);
@@ -381,7 +381,7 @@ static void test_bridge_learns_and_forwards(void)
 	CU_ASSERT_FATAL(linksys && linksys->bridge);
 	struct sim_iface *lan0 = sim_iface_add(linksys, "lan0", NULL);
 	struct sim_iface *wan0 = sim_iface_add(linksys, "wan0", NULL);
-	CU_ASSERT(lan0->promisc && (lan0->flags & IFF_UP));
+	CU_ASSERT(lan0->promisc && (lan0->flags & SIM_IFF_UP));
 	struct sim_iface *k7 = host(sim, "k7", lan);
 	sim_link_attach(lan, lan0);
 	sim_link_attach(adsl, wan0);
@@ -489,7 +489,7 @@ static void test_path_builder(void)
 	struct sim_link *direct = sim_path_add(sim, "direct", u, v, 0, 7 * SIM_MS);
 	CU_ASSERT_FATAL(direct != NULL);
 	CU_ASSERT_EQUAL(direct->delay, 7 * SIM_MS);
-	CU_ASSERT(u->flags & IFF_POINTOPOINT);
+	CU_ASSERT(u->flags & SIM_IFF_POINTOPOINT);
 	sim_free(sim);
 }
 

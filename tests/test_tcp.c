@@ -12,15 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* libnet brings <net/if.h>; the simulator has its own IFF_* flags. */
-#undef IFF_UP
-#undef IFF_BROADCAST
-#undef IFF_LOOPBACK
-#undef IFF_POINTOPOINT
-#undef IFF_RUNNING
-#undef IFF_SIMPLEX
-#undef IFF_MULTICAST
-
 #include "net/net.h"
 #include "pktbuild.h"
 #include "transport/transport.h"

@@ -21,15 +21,6 @@
 
 #include <arpa/inet.h>
 #include <libnet.h>
-/* libnet brings <net/if.h>, whose IFF_* are enumerators; sim.h defines the
- * FreeBSD values as macros. This file needs neither. */
-#undef IFF_UP
-#undef IFF_BROADCAST
-#undef IFF_LOOPBACK
-#undef IFF_POINTOPOINT
-#undef IFF_RUNNING
-#undef IFF_SIMPLEX
-#undef IFF_MULTICAST
 #include "trace/trace.h"
 #include <pcap/pcap.h>
 #include <stdio.h>

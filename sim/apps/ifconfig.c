@@ -59,12 +59,12 @@ static void show_inet(struct sim_node *n, struct sim_iface *ifp, const struct in
 	char addr[20], peer[20], bcast[20];
 	uint32_t mask = a->plen ? 0xffffffffu << (32 - a->plen) : 0;
 	apps_fmt4(addr, sizeof addr, a->addr);
-	if (ifp->flags & IFF_POINTOPOINT) {
+	if (ifp->flags & SIM_IFF_POINTOPOINT) {
 		apps_fmt4(peer, sizeof peer, a->peer);
 		apps_say(n, "\tinet %s --> %s netmask 0x%x ", addr, peer, mask);
 		return;
 	}
-	if (!(ifp->flags & IFF_BROADCAST)) {
+	if (!(ifp->flags & SIM_IFF_BROADCAST)) {
 		apps_say(n, "\tinet %s netmask 0x%x ", addr, mask);
 		return;
 	}
@@ -88,7 +88,7 @@ static void show_iface(struct sim_node *n, struct sim_iface *ifp)
 	char flags[160];
 	fmt_flags(flags, sizeof flags, ifp->flags);
 	apps_say(n, "%s: %s metric 0 mtu %u", ifp->name, flags, ifp->mtu);
-	bool ether = !(ifp->flags & (IFF_POINTOPOINT | IFF_LOOPBACK)) &&
+	bool ether = !(ifp->flags & (SIM_IFF_POINTOPOINT | SIM_IFF_LOOPBACK)) &&
 	             (!ifp->link || ifp->link->kind == LINK_ETHERNET);
 	if (ether)
 		apps_say(n, "\tether %02x:%02x:%02x:%02x:%02x:%02x", ifp->mac[0], ifp->mac[1],
@@ -235,12 +235,12 @@ static int configure(struct sim_node *n, struct sim_iface *ifp, int argc, char *
 	for (int i = 0; i < argc; i++) {
 		long v;
 		if (strcmp(argv[i], "up") == 0) {
-			bool was_up = ifp->flags & IFF_UP;
-			ifp->flags |= IFF_UP | IFF_RUNNING;
+			bool was_up = ifp->flags & SIM_IFF_UP;
+			ifp->flags |= SIM_IFF_UP | SIM_IFF_RUNNING;
 			if (!was_up && n->net)
 				net_iface_up(ifp);
 		} else if (strcmp(argv[i], "down") == 0) {
-			ifp->flags &= ~(uint32_t)(IFF_UP | IFF_RUNNING);
+			ifp->flags &= ~(uint32_t)(SIM_IFF_UP | SIM_IFF_RUNNING);
 		} else if (strcmp(argv[i], "mtu") == 0 && i + 1 < argc) {
 			if (!apps_parse_long(argv[++i], 72, 65535, &v)) {
 				apps_say(n, "ifconfig: ioctl (set mtu): Invalid argument");

@@ -238,7 +238,7 @@ static struct sim_iface *default_zone(struct sim_node *n)
 	struct sim_iface *only = NULL;
 	for (int i = 0; i < n->nifaces; i++) {
 		struct sim_iface *ifp = n->ifaces[i];
-		if (!ifp->link || (ifp->flags & IFF_LOOPBACK))
+		if (!ifp->link || (ifp->flags & SIM_IFF_LOOPBACK))
 			continue;
 		if (only)
 			return NULL;

@@ -39,7 +39,7 @@ int bridge_node_init(struct sim_node *n)
 
 void bridge_port_init(struct sim_iface *ifp)
 {
-	ifp->flags |= IFF_UP | IFF_RUNNING;
+	ifp->flags |= SIM_IFF_UP | SIM_IFF_RUNNING;
 	ifp->input = bridge_input;
 	sim_iface_set_promisc(ifp, true);
 }
@@ -89,7 +89,7 @@ static int port_of(const struct sim_iface *ifp)
 
 static void send_port(struct sim_iface *out, struct pbuf *frame)
 {
-	if (!out->link || !(out->flags & IFF_UP))
+	if (!out->link || !(out->flags & SIM_IFF_UP))
 		return;
 	pbuf_hold(frame);
 	sim_link_send(out, frame);

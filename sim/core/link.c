@@ -73,7 +73,7 @@ void link_free(struct sim_link *link)
 
 static void deliver_one(struct sim_iface *ifp, struct pbuf *p)
 {
-	if (!(ifp->flags & IFF_UP) || !ifp->input)
+	if (!(ifp->flags & SIM_IFF_UP) || !ifp->input)
 		return;
 	ifp->ipackets++;
 	ifp->ibytes += p->len;
@@ -210,7 +210,7 @@ void sim_link_send(struct sim_iface *ifp, struct pbuf *frame)
 	if (!frame)
 		return;
 	/* A down interface neither sends nor receives (FreeBSD: ENETDOWN). */
-	if (!link || !(ifp->flags & IFF_UP) || !frame_fits(link, frame)) {
+	if (!link || !(ifp->flags & SIM_IFF_UP) || !frame_fits(link, frame)) {
 		ifp->oerrors++;
 		pbuf_release(sim, frame);
 		return;

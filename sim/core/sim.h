@@ -142,13 +142,13 @@ void sim_say_command(struct sim_node *node, const char *cmdline);
 enum sim_node_kind { NODE_FREEBSD, NODE_HOST, NODE_ROUTER, NODE_BRIDGE, NODE_ISP };
 enum sim_link_kind { LINK_ETHERNET, LINK_P2P, LINK_PATH };
 
-#define IFF_UP          0x1
-#define IFF_BROADCAST   0x2
-#define IFF_LOOPBACK    0x8
-#define IFF_POINTOPOINT 0x10
-#define IFF_RUNNING     0x40
-#define IFF_SIMPLEX     0x800
-#define IFF_MULTICAST   0x8000
+#define SIM_IFF_UP          0x1
+#define SIM_IFF_BROADCAST   0x2
+#define SIM_IFF_LOOPBACK    0x8
+#define SIM_IFF_POINTOPOINT 0x10
+#define SIM_IFF_RUNNING     0x40
+#define SIM_IFF_SIMPLEX     0x800
+#define SIM_IFF_MULTICAST   0x8000
 
 #define SIM_MAX_IFACES 8
 #define SIM_NAME_MAX 32

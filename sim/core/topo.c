@@ -69,7 +69,7 @@ struct sim_iface *sim_iface_add(struct sim_node *node, const char *name, const u
 	else
 		default_mac(node, ifp->mac);
 	ifp->mtu = 1500;
-	ifp->flags = IFF_BROADCAST | IFF_SIMPLEX | IFF_MULTICAST;
+	ifp->flags = SIM_IFF_BROADCAST | SIM_IFF_SIMPLEX | SIM_IFF_MULTICAST;
 	node->ifaces[node->nifaces++] = ifp;
 	if (node->kind == NODE_BRIDGE)
 		bridge_port_init(ifp);
@@ -160,8 +160,8 @@ int sim_link_attach(struct sim_link *link, struct sim_iface *ifp)
 	link->ifaces[link->nifaces++] = ifp;
 	ifp->link = link;
 	if (link->kind != LINK_ETHERNET)
-		ifp->flags = (ifp->flags & ~(uint32_t)(IFF_BROADCAST | IFF_SIMPLEX)) |
-		             IFF_POINTOPOINT | IFF_MULTICAST;
+		ifp->flags = (ifp->flags & ~(uint32_t)(SIM_IFF_BROADCAST | SIM_IFF_SIMPLEX)) |
+		             SIM_IFF_POINTOPOINT | SIM_IFF_MULTICAST;
 	link_attach_tables(link, ifp);
 	return 0;
 }

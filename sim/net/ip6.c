@@ -137,7 +137,7 @@ const uint8_t *ip6_select_source(struct sim_node *n, const uint8_t dst[16],
 void ip6_if_output(struct sim_iface *ifp, const uint8_t nh[16], struct pbuf *p)
 {
 	struct sim *sim = ifp->node->sim;
-	if (!ifp->link || !(ifp->flags & IFF_UP)) {
+	if (!ifp->link || !(ifp->flags & SIM_IFF_UP)) {
 		ifp->oerrors++;
 		pbuf_release(sim, p);
 		return;

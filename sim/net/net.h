@@ -104,8 +104,8 @@ struct net_node {
  * forward and ignore RAs, other kinds accept them. A `path` hop sets
  * net->path_hop itself. The state is freed by sim_free (a hook). */
 void net_node_init(struct sim_node *n);
-/* Bring an interface up (after it is attached to its link): IFF_UP |
- * IFF_RUNNING, ff02::1 (and ff02::2 on routers), the EUI-64 link-local
+/* Bring an interface up (after it is attached to its link): SIM_IFF_UP |
+ * SIM_IFF_RUNNING, ff02::1 (and ff02::2 on routers), the EUI-64 link-local
  * address with DAD (random 0-1 s delay, 1 probe, 1 s), then on hosts up
  * to 3 router solicitations 4 s apart. */
 void net_iface_up(struct sim_iface *ifp);

@@ -83,8 +83,8 @@ void net_iface_up(struct sim_iface *ifp)
 	if (!n->net || !nd_ifstate_get(ifp))
 		return;
 	iface_set_input(ifp);
-	ifp->flags |= IFF_UP | IFF_RUNNING | IFF_MULTICAST;
-	ifp->flags |= iface_is_ether(ifp) ? IFF_BROADCAST | IFF_SIMPLEX : IFF_POINTOPOINT;
+	ifp->flags |= SIM_IFF_UP | SIM_IFF_RUNNING | SIM_IFF_MULTICAST;
+	ifp->flags |= iface_is_ether(ifp) ? SIM_IFF_BROADCAST | SIM_IFF_SIMPLEX : SIM_IFF_POINTOPOINT;
 	in6_join(ifp, all_nodes);
 	if (n->net->forwarding6 || n->net->path_hop)
 		in6_join(ifp, all_routers);
