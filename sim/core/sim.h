@@ -168,6 +168,12 @@ struct sim_iface {
 	struct in4_ifstate *in4;      /* addresses, ARP (net/ip4 + arp) */
 	/* Frames received are handed here (set by the node kind's stack). */
 	void (*input)(struct sim_iface *ifp, struct pbuf *frame);
+	/* A virtual interface with no link of its own (ppp(8)'s tun0, a 6in4
+	 * tunnel's gif0): IP packets leaving through it are handed here instead
+	 * of to a link; the owner frames them (PPP, IPv4) and takes the pbuf.
+	 * What it receives it passes to ip6_input/ip4_input on this iface. */
+	void (*output)(struct sim_iface *ifp, struct pbuf *ip_packet, int family);
+	void *output_user;
 	/* Receives every frame on its segment (bridge ports); change it with
 	 * sim_iface_set_promisc so the link's list follows. */
 	bool promisc;

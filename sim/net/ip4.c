@@ -253,7 +253,9 @@ static bool hdr_cksum_ok(const uint8_t *ip, size_t hlen)
 /* Hand a finished IPv4 packet to the interface's link layer. */
 static void if_output4(struct sim_iface *ifp, const uint8_t nh[4], struct pbuf *p)
 {
-	if (ifp->link && ifp->link->kind == LINK_ETHERNET)
+	if (ifp->output && (ifp->flags & SIM_IFF_UP))
+		ifp->output(ifp, p, 4); /* tun0 of ppp(8), a tunnel: no ARP */
+	else if (ifp->link && ifp->link->kind == LINK_ETHERNET)
 		arp_output(ifp, nh, p);
 	else if (ifp->link)
 		sim_link_send(ifp, p);

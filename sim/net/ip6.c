@@ -137,6 +137,10 @@ const uint8_t *ip6_select_source(struct sim_node *n, const uint8_t dst[16],
 void ip6_if_output(struct sim_iface *ifp, const uint8_t nh[16], struct pbuf *p)
 {
 	struct sim *sim = ifp->node->sim;
+	if (ifp->output && (ifp->flags & SIM_IFF_UP)) {
+		ifp->output(ifp, p, 6); /* tun0 of ppp(8), a tunnel: no neighbour discovery */
+		return;
+	}
 	if (!ifp->link || !(ifp->flags & SIM_IFF_UP)) {
 		ifp->oerrors++;
 		pbuf_release(sim, p);
