@@ -78,7 +78,11 @@ static void print_row(struct sim_node *n, const struct route *r)
 	else
 		k = snprintf(line, sizeof line, "%-33s %-29s %-6.6s %8.8s", dst, gw, flags, ifname);
 	sim_time now = n->sim->now;
-	if (r->expires != SIM_NEVER && r->expires > now && k > 0 && (size_t)k < sizeof line)
+	/* FreeBSD 8 keeps RA lifetimes in the ND prefix and router lists, not in
+	 * the routing table: only neighbour (L) entries show an Expire. */
+	bool shows_expire = r->flags & RTF_LLINFO;
+	if (shows_expire && r->expires != SIM_NEVER && r->expires > now && k > 0 &&
+	    (size_t)k < sizeof line)
 		snprintf(line + k, sizeof line - (size_t)k, " %6d", (int)((r->expires - now) / SIM_S));
 	apps_say(n, "%s", line);
 }
