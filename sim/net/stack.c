@@ -4,6 +4,7 @@
  * ethertype (Ethernet) or IP version (point-to-point links).
  */
 #include "nd_var.h"
+#include "../link/pppoe.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +144,12 @@ void ether_input(struct sim_iface *ifp, struct pbuf *frame)
 		break;
 	case ETHERTYPE_ARP:
 		arp_input(ifp, d + 14, len - 14);
+		break;
+	case ETHERTYPE_PPPOE_DISC:
+		pppoe_input(ifp, type, d, len);
+		break;
+	case ETHERTYPE_PPPOE_SESS:
+		pppoe_input(ifp, type, d, len);
 		break;
 	default:
 		break;

@@ -29,11 +29,8 @@ static void print_link_header(struct trace_buf *b, const uint8_t *p, uint16_t ty
 	tb_put(b, ", ethertype %s (0x%04x), length %zu: ", ethertype_name(type), type, wirelen);
 }
 
-/*
- * PPPoE discovery (0x8863) and session (0x8864) frames: their printers come
- * with the PPPoE story; until then they get the generic form of a type
- * tcpdump has no printer for.
- */
+/* The payload's printer by ethertype; false for a type tcpdump has no
+ * printer for (the caller prints the generic form). */
 static bool print_ethertype(struct trace_buf *b, uint16_t type, const uint8_t *p, size_t caplen,
                             size_t length)
 {
@@ -47,8 +44,10 @@ static bool print_ethertype(struct trace_buf *b, uint16_t type, const uint8_t *p
 	case 0x0806:
 		print_arp(b, p, caplen, length);
 		return true;
-	case 0x8863: /* PPPoE discovery: dispatch point for print_pppoe */
-	case 0x8864: /* PPPoE session: dispatch point for print_pppoe + PPP */
+	case 0x8863: /* PPPoE discovery */
+	case 0x8864: /* PPPoE session: PPP follows */
+		print_pppoe(b, p, caplen, length);
+		return true;
 	default:
 		return false;
 	}
