@@ -63,7 +63,7 @@ bin/nat6to4: $(CLI_OBJ) $(LIB)
 # v6lab: the simulator, driving the same core through nat6to4.h.
 bin/v6lab: $(BUILD)/sim/main.o $(SIM_OBJ) $(LIB)
 	@mkdir -p bin
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PCAP_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PCAP_LIBS) -lmd
 
 # scripts/mkcapture.c: writes the demo/test captures with libnet.
 bin/mkcapture: $(BUILD)/scripts/mkcapture.o
@@ -72,7 +72,7 @@ bin/mkcapture: $(BUILD)/scripts/mkcapture.o
 
 bin/unit-tests: $(TEST_OBJ) $(SIM_OBJ) $(LIB)
 	@mkdir -p bin
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(SIM_OBJ) $(LIB) $(CUNIT_LIBS) $(LIBNET_LIBS) $(PCAP_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(SIM_OBJ) $(LIB) $(CUNIT_LIBS) $(LIBNET_LIBS) $(PCAP_LIBS) -lmd
 
 bin/bench-core: $(BENCH_OBJ) $(LIB)
 	@mkdir -p bin
@@ -99,7 +99,7 @@ check-sanitize: deps
 	  LIB=build-asan/libnat6to4.a build-asan/unit-tests
 
 build-asan/unit-tests: $(TEST_OBJ) $(SIM_OBJ) $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(SIM_OBJ) $(LIB) $(CUNIT_LIBS) $(LIBNET_LIBS) $(PCAP_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(SIM_OBJ) $(LIB) $(CUNIT_LIBS) $(LIBNET_LIBS) $(PCAP_LIBS) -lmd
 
 build-asan/libnat6to4.a: $(CORE_OBJ)
 	rm -f $@

@@ -9,7 +9,7 @@ set -euo pipefail
 # curl, telnet, traceroute, a DNS server, tayga (the peer we measure against).
 PACKAGES=(
   build-essential pkg-config
-  libpcap-dev libnet1-dev libcunit1-dev
+  libpcap-dev libnet1-dev libcunit1-dev libmd-dev
   clang libclang-rt-14-dev
   tshark tcpdump
 )

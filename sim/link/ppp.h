@@ -36,8 +36,13 @@ struct ppp_conf {
 	bool ipcp, ipv6cp;           /* network protocols to open */
 	uint8_t my_ip4[4], his_ip4[4];   /* 0.0.0.0 = let the peer assign / accept the peer's */
 	uint8_t my_ifid[8];          /* IPV6CP interface identifier (0 = none yet: made from the MAC) */
+	uint8_t mac[6];              /* the lower device's MAC (PPPoE: sk0's), for my_ifid; 0 = random */
 	uint32_t restart_ms;         /* restart timer, default 3000 */
 	uint32_t max_configure, max_terminate, max_failure; /* defaults 10, 2, 5 */
+	/* Authenticator only: like an L2TP LNS behind the access concentrator,
+	 * restart LCP once after the first successful authentication; the
+	 * client renegotiates (and warns about its MRU again, as the seed shows). */
+	bool renegotiate_after_auth;
 };
 
 struct ppp_cb {
