@@ -34,14 +34,13 @@ static void print_endpoints(struct trace_buf *b, int ipver, const uint8_t *ip, l
 	tb_put(b, ": ");
 }
 
-/*
- * Port-specific payload printers hang here: DHCPv6 (546/547) comes with
- * the PPPoE/DHCPv6 story; until then the generic form is printed.
- */
-static void print_payload(struct trace_buf *b, unsigned sport, unsigned dport, size_t ulen)
+/* Port-specific payload printers hang here: DHCPv6 (546/547). `p` is the
+ * payload, `caplen` what of it was captured. */
+static void print_payload(struct trace_buf *b, unsigned sport, unsigned dport, const uint8_t *p,
+                          size_t caplen, size_t ulen)
 {
 	if (sport == 546 || sport == 547 || dport == 546 || dport == 547) {
-		tb_put(b, "UDP, length %zu", ulen); /* dispatch point for print_dhcp6 */
+		print_dhcp6(b, p, caplen, ulen);
 		return;
 	}
 	tb_put(b, "UDP, length %zu", ulen);
@@ -77,5 +76,5 @@ void print_udp(struct trace_buf *b, int ipver, const uint8_t *ip, const uint8_t 
 		tb_put(b, "UDP, bad length %zu > %zu", ulen - UDP_HDR, length - UDP_HDR);
 		return;
 	}
-	print_payload(b, sport, dport, ulen - UDP_HDR);
+	print_payload(b, sport, dport, p + UDP_HDR, caplen - UDP_HDR, ulen - UDP_HDR);
 }

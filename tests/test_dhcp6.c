@@ -1,0 +1,338 @@
+/*
+ * DHCPv6 with prefix delegation (RFC 8415): the codec against messages
+ * written out byte by byte from section 8's message format and section
+ * 21's option formats (Client/Server Identifier 21.2/21.3, Elapsed Time
+ * 21.9, IA_PD 21.21, IA Prefix 21.22, Status Code 21.13, DUID-LLT 11.2);
+ * every truncated or malformed option refused with its offset; then
+ * dhcp6c and dhcp6s on two nodes: Bound with the seed's address on sk0,
+ * Renew at T1, Release, and the Solicit backoff with no server.
+ */
+#include <CUnit/CUnit.h>
+#include <string.h>
+
+#include "nettest.h"
+#include "apps/apps.h"
+#include "net/dhcp6.h"
+#include "pktbuild.h"
+#include "transport/transport.h"
+
+int suite_dhcp6(void);
+
+/* A Solicit as WIDE's dhcp6c sends it for `send ia-pd 0`: type 1, xid
+ * 0x123456; Client ID = DUID-LLT (type 1, hw 1, time 0x12804e37, MAC
+ * 00:0f:ea:2c:d5:18); Elapsed Time 0; IA_PD IAID 0, T1 0, T2 0. */
+static const uint8_t SOLICIT[] = {
+	0x01, 0x12, 0x34, 0x56,
+	0x00, 0x01, 0x00, 0x0e, 0x00, 0x01, 0x00, 0x01, 0x12, 0x80, 0x4e, 0x37,
+	0x00, 0x0f, 0xea, 0x2c, 0xd5, 0x18,
+	0x00, 0x08, 0x00, 0x02, 0x00, 0x00,
+	0x00, 0x19, 0x00, 0x0c, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00,
+};
+
+/* A Reply delegating 2001:44b8:7bf1:a50::/60: xid 0xabcdef, Client ID as
+ * above, Server ID DUID-LLT(0x12804e00, 00:0c:86:75:24:1b), IA_PD IAID 0
+ * T1 1800 T2 2880 with an IA Prefix preferred 3600 valid 7200. */
+static const uint8_t REPLY[] = {
+	0x07, 0xab, 0xcd, 0xef,
+	0x00, 0x01, 0x00, 0x0e, 0x00, 0x01, 0x00, 0x01, 0x12, 0x80, 0x4e, 0x37,
+	0x00, 0x0f, 0xea, 0x2c, 0xd5, 0x18,
+	0x00, 0x02, 0x00, 0x0e, 0x00, 0x01, 0x00, 0x01, 0x12, 0x80, 0x4e, 0x00,
+	0x00, 0x0c, 0x86, 0x75, 0x24, 0x1b,
+	0x00, 0x19, 0x00, 0x29, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x07, 0x08,
+	0x00, 0x00, 0x0b, 0x40,
+	0x00, 0x1a, 0x00, 0x19, 0x00, 0x00, 0x0e, 0x10, 0x00, 0x00, 0x1c, 0x20, 0x3c,
+	0x20, 0x01, 0x44, 0xb8, 0x7b, 0xf1, 0x0a, 0x50, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+static const uint8_t K7_MAC[6] = { 0x00, 0x0f, 0xea, 0x2c, 0xd5, 0x18 };
+static const uint8_t ISP_MAC[6] = { 0x00, 0x0c, 0x86, 0x75, 0x24, 0x1b };
+
+static void test_encode_solicit(void)
+{
+	struct dhcp6_msg m;
+	memset(&m, 0, sizeof m);
+	m.type = DH6_SOLICIT;
+	m.xid = 0x123456;
+	dhcp6_duid_llt(&m.clientid, 0x12804e37, K7_MAC);
+	m.has_elapsed = true;
+	m.niapd = 1;
+	uint8_t buf[256];
+	size_t len = dhcp6_encode(&m, buf, sizeof buf);
+	CU_ASSERT_TRUE(nt_same("solicit", buf, len, SOLICIT, sizeof SOLICIT));
+	CU_ASSERT_EQUAL(dhcp6_encode(&m, buf, sizeof SOLICIT - 1), 0); /* too small */
+}
+
+static void test_encode_reply(void)
+{
+	struct dhcp6_msg m;
+	memset(&m, 0, sizeof m);
+	m.type = DH6_REPLY;
+	m.xid = 0xabcdef;
+	dhcp6_duid_llt(&m.clientid, 0x12804e37, K7_MAC);
+	dhcp6_duid_llt(&m.serverid, 0x12804e00, ISP_MAC);
+	m.niapd = 1;
+	m.iapd[0] = (struct dhcp6_iapd){ .iaid = 0, .t1 = 1800, .t2 = 2880, .nprefix = 1 };
+	m.iapd[0].prefix[0] = (struct dhcp6_prefix){ .preferred = 3600, .valid = 7200, .plen = 60 };
+	pb_addr6("2001:44b8:7bf1:a50::", m.iapd[0].prefix[0].addr);
+	uint8_t buf[256];
+	size_t len = dhcp6_encode(&m, buf, sizeof buf);
+	CU_ASSERT_TRUE(nt_same("reply", buf, len, REPLY, sizeof REPLY));
+}
+
+static void test_decode_roundtrip(void)
+{
+	struct dhcp6_msg m;
+	struct dhcp6_error e;
+	CU_ASSERT_EQUAL_FATAL(dhcp6_decode(REPLY, sizeof REPLY, &m, &e), 0);
+	CU_ASSERT_EQUAL(m.type, DH6_REPLY);
+	CU_ASSERT_EQUAL(m.xid, 0xabcdef);
+	CU_ASSERT_EQUAL(m.clientid.len, 14);
+	CU_ASSERT_EQUAL(m.serverid.id[13], 0x1b);
+	CU_ASSERT_EQUAL_FATAL(m.niapd, 1);
+	CU_ASSERT_EQUAL(m.iapd[0].t1, 1800);
+	CU_ASSERT_EQUAL(m.iapd[0].t2, 2880);
+	CU_ASSERT_EQUAL_FATAL(m.iapd[0].nprefix, 1);
+	CU_ASSERT_EQUAL(m.iapd[0].prefix[0].plen, 60);
+	CU_ASSERT_EQUAL(m.iapd[0].prefix[0].valid, 7200);
+	CU_ASSERT_EQUAL(m.iapd[0].prefix[0].addr[7], 0x50);
+	uint8_t buf[256];
+	size_t len = dhcp6_encode(&m, buf, sizeof buf);
+	CU_ASSERT_TRUE(nt_same("re-encoded", buf, len, REPLY, sizeof REPLY));
+	char s[64];
+	dhcp6_duid_str(&m.clientid, s, sizeof s);
+	CU_ASSERT_STRING_EQUAL(s, "00:01:00:01:12:80:4e:37:00:0f:ea:2c:d5:18");
+}
+
+/* Decode `p` and expect error `code` at `offset` on option `opt`. */
+static void expect_err(const uint8_t *p, size_t len, enum dhcp6_err code, size_t offset,
+                       uint16_t opt)
+{
+	struct dhcp6_msg m;
+	struct dhcp6_error e;
+	CU_ASSERT_EQUAL(dhcp6_decode(p, len, &m, &e), -1);
+	CU_ASSERT_EQUAL(e.code, code);
+	CU_ASSERT_EQUAL(e.offset, offset);
+	CU_ASSERT_EQUAL(e.option, opt);
+}
+
+static void test_truncated_everywhere(void)
+{
+	/* Every cut of the Reply is refused, except at option boundaries. */
+	static const size_t ends[] = { 4, 22, 40 };
+	for (size_t cut = 0; cut < sizeof REPLY; cut++) {
+		bool boundary = false;
+		for (size_t k = 0; k < 3; k++)
+			boundary |= cut == ends[k];
+		struct dhcp6_msg m;
+		struct dhcp6_error e;
+		int r = dhcp6_decode(REPLY, cut, &m, &e);
+		CU_ASSERT_EQUAL(r, boundary ? 0 : -1);
+	}
+	expect_err(REPLY, 3, DHCP6_ERR_SHORT, 0, 0);
+	expect_err(REPLY, 6, DHCP6_ERR_OPTHDR, 4, 1);      /* 2 bytes of header */
+	expect_err(REPLY, 20, DHCP6_ERR_OPTLEN, 4, 1);     /* Client ID cut */
+	expect_err(REPLY, 60, DHCP6_ERR_OPTLEN, 40, 25);   /* IA_PD cut */
+}
+
+static void test_malformed_options(void)
+{
+	uint8_t b[sizeof REPLY];
+	memcpy(b, REPLY, sizeof b);
+	b[43] = 0x2a; /* IA_PD claims one byte more than there is */
+	expect_err(b, sizeof b, DHCP6_ERR_OPTLEN, 40, 25);
+	memcpy(b, REPLY, sizeof b);
+	b[59] = 0x1a; /* IA Prefix longer than its IA_PD */
+	expect_err(b, sizeof b, DHCP6_ERR_OPTLEN, 56, 26);
+	/* IA Prefix shorter than its 25 fixed bytes, IA_PD resized to match */
+	memcpy(b, REPLY, sizeof b);
+	b[59] = 0x18;
+	b[43] = 0x28;
+	expect_err(b, sizeof b - 1, DHCP6_ERR_BADLEN, 56, 26);
+	/* IA_PD shorter than IAID+T1+T2 */
+	static const uint8_t shortia[] = { 7, 0, 0, 1, 0, 25, 0, 4, 0, 0, 0, 0 };
+	expect_err(shortia, sizeof shortia, DHCP6_ERR_BADLEN, 4, 25);
+	static const uint8_t elapsed3[] = { 1, 0, 0, 1, 0, 8, 0, 3, 0, 0, 0 };
+	expect_err(elapsed3, sizeof elapsed3, DHCP6_ERR_BADLEN, 4, 8);
+	static const uint8_t pref2[] = { 2, 0, 0, 1, 0, 7, 0, 2, 0, 0 };
+	expect_err(pref2, sizeof pref2, DHCP6_ERR_BADLEN, 4, 7);
+	static const uint8_t rapid1[] = { 1, 0, 0, 1, 0, 14, 0, 1, 0 };
+	expect_err(rapid1, sizeof rapid1, DHCP6_ERR_BADLEN, 4, 14);
+	static const uint8_t oro3[] = { 1, 0, 0, 1, 0, 6, 0, 3, 0, 23, 0 };
+	expect_err(oro3, sizeof oro3, DHCP6_ERR_BADLEN, 4, 6);
+	static const uint8_t dns15[23] = { 7, 0, 0, 1, 0, 23, 0, 15 };
+	expect_err(dns15, sizeof dns15, DHCP6_ERR_BADLEN, 4, 23);
+	static const uint8_t duid1[] = { 7, 0, 0, 1, 0, 2, 0, 1, 0 };
+	expect_err(duid1, sizeof duid1, DHCP6_ERR_BADLEN, 4, 2);
+	static const uint8_t status1[] = { 7, 0, 0, 1, 0, 13, 0, 1, 0 };
+	expect_err(status1, sizeof status1, DHCP6_ERR_BADLEN, 4, 13);
+	static const uint8_t twoclients[] = { 7, 0, 0, 1, 0, 1, 0, 2, 0, 3, 0, 1, 0, 2, 0, 3 };
+	expect_err(twoclients, sizeof twoclients, DHCP6_ERR_DUP, 10, 1);
+	static const uint8_t toplevel_prefix[33] = { 7, 0, 0, 1, 0, 26, 0, 25 };
+	expect_err(toplevel_prefix, sizeof toplevel_prefix, DHCP6_ERR_BADLEN, 4, 26);
+	/* An unknown option is skipped, its length still checked. */
+	static const uint8_t unknown[] = { 7, 0, 0, 1, 0x12, 0x34, 0, 2, 9, 9 };
+	struct dhcp6_msg m;
+	CU_ASSERT_EQUAL(dhcp6_decode(unknown, sizeof unknown, &m, NULL), 0);
+	expect_err(unknown, sizeof unknown - 1, DHCP6_ERR_OPTLEN, 4, 0x1234);
+	struct dhcp6_error e = { DHCP6_ERR_OPTLEN, 40, 25 };
+	char text[96];
+	dhcp6_strerror(&e, text, sizeof text);
+	CU_ASSERT_STRING_EQUAL(text, "offset 40: option 25 (IA_PD): option runs past its container");
+}
+
+static void test_carve(void)
+{
+	uint8_t p[16], out[16], want[16], plen;
+	pb_addr6("2001:44b8:7bf1:a50::", p);
+	CU_ASSERT_TRUE(dhcp6_carve(p, 60, 1, 4, out, &plen));
+	pb_addr6("2001:44b8:7bf1:a51::", want);
+	CU_ASSERT_EQUAL(plen, 64);
+	CU_ASSERT_EQUAL(memcmp(out, want, 16), 0);
+	CU_ASSERT_TRUE(dhcp6_carve(p, 60, 0x1f, 4, out, &plen)); /* only sla-len bits count */
+	pb_addr6("2001:44b8:7bf1:a5f::", want);
+	CU_ASSERT_EQUAL(memcmp(out, want, 16), 0);
+	CU_ASSERT_FALSE(dhcp6_carve(p, 60, 1, 5, out, &plen));  /* 60 + 5 + 64 > 128 */
+	char nb[16];
+	CU_ASSERT_STRING_EQUAL(dhcp6_msg_tcpdump_name(11, nb, sizeof nb), "inf-req");
+	CU_ASSERT_STRING_EQUAL(dhcp6_msg_tcpdump_name(99, nb, sizeof nb), "msgtype-99");
+}
+
+/* ---- client and server on two nodes ------------------------------------------------- */
+
+static const char CONF[] = "interface em0 {\n\tsend ia-pd 0;\n};\n"
+                           "id-assoc pd {\n\tprefix-interface sk0 {\n\t\tsla-id 1;\n"
+                           "\t\tsla-len 4;\n\t};\n};\n";
+
+static struct nt_capture cap;
+
+struct pd_lab {
+	struct sim *sim;
+	struct sim_node *k7, *isp;
+	struct sim_iface *sk0;
+};
+
+static void lab(struct pd_lab *l, bool server)
+{
+	static const uint8_t em0_mac[6] = { 0x00, 0x0f, 0xea, 0x2c, 0xd5, 0x19 };
+	l->sim = sim_new(20091106, 1257508740ull * SIM_S); /* 2009-11-06 11:59:00 UTC */
+	struct sim_link *wan = sim_link_add(l->sim, "wan", LINK_ETHERNET);
+	struct sim_link *lan = sim_link_add(l->sim, "lan", LINK_ETHERNET);
+	memset(&cap, 0, sizeof cap);
+	sim_link_tap(wan, nt_tap, &cap);
+	struct sim_iface *em0 = nt_node(l->sim, "k7", NODE_FREEBSD, "em0", em0_mac, wan);
+	l->k7 = em0->node;
+	l->sk0 = sim_iface_add(l->k7, "sk0", K7_MAC);
+	sim_link_attach(lan, l->sk0);
+	struct sim_iface *eth0 = nt_node(l->sim, "isp", NODE_ISP, "eth0", ISP_MAC, wan);
+	l->isp = eth0->node;
+	transport_node_init(l->k7);
+	transport_node_init(l->isp);
+	net_iface_up(em0);
+	net_iface_up(l->sk0);
+	net_iface_up(eth0);
+	sim_file_put(l->k7, "/usr/local/etc/dhcp6c.conf", CONF, sizeof CONF - 1, "test");
+	sim_run_until(l->sim, 5 * SIM_S);
+	if (server)
+		CU_ASSERT_EQUAL(apps_run(l->isp, "dhcp6s -t 300,480 -l 600,1200 eth0"), 0);
+	CU_ASSERT_EQUAL(apps_run(l->k7, "dhcp6c -f -d em0"), 0);
+}
+
+static void lab_free(struct pd_lab *l)
+{
+	transport_node_free(l->k7);
+	transport_node_free(l->isp);
+	sim_free(l->sim);
+}
+
+/* Index of the n-th DHCPv6 message of `type` in the capture, -1 if none. */
+static int find_dhcp6(int type, int nth)
+{
+	for (int i = 0; i < cap.n; i++) {
+		const uint8_t *f = cap.f[i].data;
+		if (cap.f[i].len > 14 + 40 + 8 && f[12] == 0x86 && f[13] == 0xdd && f[20] == 17 &&
+		    f[14 + 40 + 8] == type && nth-- == 0)
+			return i;
+	}
+	return -1;
+}
+
+static bool has_addr(struct sim_iface *ifp, const char *text)
+{
+	uint8_t a[16];
+	pb_addr6(text, a);
+	return in6_addr_find(ifp, a) != NULL;
+}
+
+static void test_bound_and_renew(void)
+{
+	struct pd_lab l;
+	lab(&l, true);
+	sim_run_until(l.sim, 10 * SIM_S);
+	CU_ASSERT_STRING_EQUAL(dhcp6c_state_name(l.k7), "BOUND");
+	CU_ASSERT_TRUE(has_addr(l.sk0, "2001:44b8:7bf1:a51:20f:eaff:fe2c:d518"));
+	int solicit = find_dhcp6(DH6_SOLICIT, 0), reply = find_dhcp6(DH6_REPLY, 0);
+	CU_ASSERT_TRUE(solicit >= 0 && find_dhcp6(DH6_ADVERTISE, 0) > solicit);
+	CU_ASSERT_TRUE_FATAL(reply >= 0);
+	/* The first Solicit waits 0-1 s (SOL_MAX_DELAY). */
+	CU_ASSERT_TRUE(cap.f[solicit].at >= 5 * SIM_S && cap.f[solicit].at <= 6 * SIM_S);
+	CU_ASSERT_EQUAL(find_dhcp6(DH6_RENEW, 0), -1);
+	sim_run_until(l.sim, 400 * SIM_S);
+	int renew = find_dhcp6(DH6_RENEW, 0);
+	CU_ASSERT_TRUE_FATAL(renew >= 0);
+	sim_time t1_at = cap.f[reply].at + 300 * SIM_S; /* T1 from the Reply */
+	CU_ASSERT_TRUE(cap.f[renew].at >= t1_at && cap.f[renew].at < t1_at + SIM_MS);
+	CU_ASSERT_TRUE(find_dhcp6(DH6_REPLY, 1) > renew);
+	CU_ASSERT_STRING_EQUAL(dhcp6c_state_name(l.k7), "BOUND");
+	CU_ASSERT_EQUAL(apps_run(l.k7, "killall dhcp6c"), 0);
+	sim_run_until(l.sim, 410 * SIM_S);
+	CU_ASSERT_TRUE(find_dhcp6(DH6_RELEASE, 0) > renew);
+	CU_ASSERT_FALSE(has_addr(l.sk0, "2001:44b8:7bf1:a51:20f:eaff:fe2c:d518"));
+	CU_ASSERT_STRING_EQUAL(dhcp6c_state_name(l.k7), "EXITED");
+	/* Same DUID + IAID: the same prefix again. */
+	CU_ASSERT_EQUAL(apps_run(l.k7, "dhcp6c em0"), 0);
+	sim_run_until(l.sim, 420 * SIM_S);
+	CU_ASSERT_TRUE(has_addr(l.sk0, "2001:44b8:7bf1:a51:20f:eaff:fe2c:d518"));
+	lab_free(&l);
+}
+
+/* No server: Solicits at RT = IRT(1+RAND), RAND in (0, 0.1], then
+ * RT = 2RT(1+RAND/2)... i.e. each gap in [1.9, 2.1] x the previous one,
+ * capped near SOL_MAX_RT (3600 s) within +-10%. */
+static void test_solicit_backoff(void)
+{
+	struct pd_lab l;
+	lab(&l, false);
+	sim_run_until(l.sim, 3 * 3600 * SIM_S);
+	int n = 0;
+	sim_time at[64];
+	for (int i; n < 64 && (i = find_dhcp6(DH6_SOLICIT, n)) >= 0; n++)
+		at[n] = cap.f[i].at;
+	CU_ASSERT_TRUE_FATAL(n >= 13);
+	double g0 = (double)(at[1] - at[0]) / SIM_S;
+	CU_ASSERT_TRUE(g0 > 1.0 && g0 <= 1.1);
+	for (int i = 2; i < n; i++) {
+		double prev = (double)(at[i - 1] - at[i - 2]), gap = (double)(at[i] - at[i - 1]);
+		if (gap < 0.9 * 3600 * SIM_S)
+			CU_ASSERT_TRUE(gap >= 1.9 * prev && gap <= 2.1 * prev);
+		CU_ASSERT_TRUE(gap <= 1.1 * 3600 * SIM_S);
+	}
+	double last = (double)(at[n - 1] - at[n - 2]) / SIM_S;
+	CU_ASSERT_TRUE(last >= 0.9 * 3600 && last <= 1.1 * 3600);
+	lab_free(&l);
+}
+
+int suite_dhcp6(void)
+{
+	CU_pSuite s = CU_add_suite("dhcp6", NULL, NULL);
+	if (!s || !CU_add_test(s, "encode_solicit", test_encode_solicit) ||
+	    !CU_add_test(s, "encode_reply", test_encode_reply) ||
+	    !CU_add_test(s, "decode_roundtrip", test_decode_roundtrip) ||
+	    !CU_add_test(s, "truncated_everywhere", test_truncated_everywhere) ||
+	    !CU_add_test(s, "malformed_options", test_malformed_options) ||
+	    !CU_add_test(s, "carve", test_carve) ||
+	    !CU_add_test(s, "bound_and_renew", test_bound_and_renew) ||
+	    !CU_add_test(s, "solicit_backoff", test_solicit_backoff))
+		return -1;
+	return 0;
+}
