@@ -247,6 +247,29 @@ static void test_broken_files(void)
 	}
 }
 
+/* `at T link NAME down|up`: a link action has no node and no command. */
+static void test_link_actions(void)
+{
+	struct scn *s = load_text("node k7 freebsd\nlink lan ethernet k7:sk0\n"
+	                          "at 5s link lan down\nat +1s link lan up\nat 7s k7# ifconfig\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL_FATAL(s->nats, 3);
+	CU_ASSERT_STRING_EQUAL(s->ats[0].link, "lan");
+	CU_ASSERT_FALSE(s->ats[0].link_up);
+	CU_ASSERT_PTR_NULL(s->ats[0].cmd);
+	CU_ASSERT_EQUAL(s->ats[0].node[0], '\0');
+	CU_ASSERT_EQUAL(s->ats[1].time, 6 * SIM_S);
+	CU_ASSERT_TRUE(s->ats[1].link_up);
+	CU_ASSERT_EQUAL(s->ats[2].link[0], '\0');
+	scn_free(s);
+	check_text_error("node k7 freebsd\nlink lan ethernet k7:sk0\nat 5s link lan sideways\n",
+	                 "t.scn:3:16: expected 'down' or 'up' after 'link lan', not 'sideways'");
+	check_text_error("node k7 freebsd\nlink lan ethernet k7:sk0\nat 5s link wan down\n",
+	                 "t.scn:3:12: unknown link 'wan' (no 'link wan' line)");
+	check_text_error("node k7 freebsd\nlink lan ethernet k7:sk0\nat 5s link lan down now\n",
+	                 "t.scn:3:21: unexpected words after 'link lan down'");
+}
+
 /* What a user sees on stderr: message, line, caret (tabs kept). */
 static void test_caret(void)
 {
@@ -421,7 +444,8 @@ int suite_scnparse(void)
 	    !CU_add_test(s, "memory_buffers", test_memory_buffers) ||
 	    !CU_add_test(s, "memory_errors", test_memory_errors) ||
 	    !CU_add_test(s, "durations", test_durations) ||
-	    !CU_add_test(s, "dates", test_dates))
+	    !CU_add_test(s, "dates", test_dates) ||
+	    !CU_add_test(s, "link_actions", test_link_actions))
 		return -1;
 	return 0;
 }

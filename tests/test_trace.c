@@ -677,7 +677,7 @@ static const struct tcase cases[] = {
 	  "IP6 fe80::1 > ff02::1: ICMP6, multicast listener query v2 [gaddr ::], length 28" },
 	{ "mld_done", c_mld_done, RAW, false,
 	  "IP6 fe80::20f:eaff:fe2c:d518 > ff02::2: ICMP6, multicast listener donemax resp delay: 0 addr: ff02::1:ff2c:d518, length 24" },
-	{ "eth_pppoed", c_eth_pppoed, ETH, false, NULL }, /* tcpdump decodes PPPoE; we do not yet */
+	{ "eth_pppoed", c_eth_pppoed, ETH, false, "PPPoE PADI [Service-Name]" },
 	{ "eth_unknown", c_eth_unknown, ETH, false,
 	  "00:0f:ea:2c:d5:18 > ff:ff:ff:ff:ff:ff, ethertype Unknown (0x88b5), length 22:" },
 	{ "eth_unknown_e", c_eth_unknown, ETH, true,
@@ -775,14 +775,13 @@ static void test_dispatch_points(void)
 	size_t n = c_dhcp6(pkt);
 
 	trace_format(line, sizeof line, RAW, pkt, n, false);
-	CU_ASSERT_STRING_EQUAL(line, "IP6 fe80::20f:eaff:fe2c:d518.546 > ff02::1:2.547: UDP, length 4");
+	CU_ASSERT_STRING_EQUAL(line, "IP6 fe80::20f:eaff:fe2c:d518.546 > ff02::1:2.547: dhcp6 solicit");
 	n = c_eth_pppoed(pkt);
 	trace_format(line, sizeof line, ETH, pkt, n, false);
-	CU_ASSERT_STRING_EQUAL(line, "00:0f:ea:2c:d5:18 > ff:ff:ff:ff:ff:ff, ethertype PPPoE D "
-	                             "(0x8863), length 24:");
+	CU_ASSERT_STRING_EQUAL(line, "PPPoE PADI [Service-Name]");
 	trace_format(line, sizeof line, ETH, pkt, n, true);
 	CU_ASSERT_STRING_EQUAL(line, "00:0f:ea:2c:d5:18 > ff:ff:ff:ff:ff:ff, ethertype PPPoE D "
-	                             "(0x8863), length 24:");
+	                             "(0x8863), length 24: PPPoE PADI [Service-Name]");
 }
 
 /* Captures cut short (tcpdump -s): the [|proto] forms tcpdump -S printed

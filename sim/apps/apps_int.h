@@ -16,6 +16,21 @@
 
 struct ping_job;
 
+/*
+ * A program holding the node's terminal (ppp(8) in interactive mode): a
+ * command line whose first word it owns is typed at its prompt instead of
+ * the shell's; any other line runs in "another terminal", and `other` lets
+ * the program finish the line it had on screen first.
+ */
+struct apps_fg {
+	bool (*owns)(void *user, const char *word);
+	int (*run)(void *user, const char *cmdline);
+	void (*other)(void *user);
+	void *user;
+};
+/* Set (fg != NULL) or clear the node's foreground program (apps/shell.c). */
+void apps_set_foreground(struct sim_node *n, const struct apps_fg *fg);
+
 struct apps_node {
 	struct sim_node *node;
 	struct ping_job **jobs;   /* never freed before the node: events point at them */
@@ -23,6 +38,11 @@ struct apps_node {
 	uint32_t next_pid;        /* FreeBSD-like pids: ping's ident is pid & 0xffff */
 	const char *grep;         /* `| grep WORD` while a command's output is produced */
 	bool grep_invert;
+	struct apps_fg fg;        /* foreground program, fg.run NULL when none */
+	struct pppd *ppp;         /* ppp(8) and its tun0, or NULL (apps/ppp.c) */
+	struct dhcp6c *dhcp6c;    /* the running dhcp6c, or NULL (apps/dhcp6c.c) */
+	struct dhcp6s *dhcp6s;    /* the running dhcp6s, or NULL (apps/dhcp6s.c) */
+	struct isp_node *isp;     /* NODE_ISP: the `isp` command's BRAS (apps/isp.c) */
 };
 
 /* Print one or more output lines of the node (through the grep filter). */
@@ -39,6 +59,11 @@ int cmd_netstat(struct sim_node *n, int argc, char **argv);
 int cmd_route(struct sim_node *n, int argc, char **argv);
 int cmd_sysctl(struct sim_node *n, int argc, char **argv);
 int cmd_rtadvd(struct sim_node *n, int argc, char **argv);
+int cmd_ppp(struct sim_node *n, int argc, char **argv);
+int cmd_dhcp6c(struct sim_node *n, int argc, char **argv);
+int cmd_dhcp6s(struct sim_node *n, int argc, char **argv);
+int cmd_killall(struct sim_node *n, int argc, char **argv);
+int cmd_isp(struct sim_node *n, int argc, char **argv);
 
 /* ---- options (apps/util.c): getopt(3) semantics, state in the struct ---- */
 struct apps_opt {

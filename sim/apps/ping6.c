@@ -247,6 +247,14 @@ static struct sim_iface *default_zone(struct sim_node *n)
 	return only;
 }
 
+/* The interface the route to dst leaves by (the seed's default route out
+ * of tun0, which also matches an unscoped fe80::), NULL without one. */
+static struct sim_iface *route_ifp(struct sim_node *n, const uint8_t dst[16])
+{
+	struct route *r = in6_is_multicast(dst) ? NULL : route_lookup(&n->net->rt6, dst);
+	return r ? r->ifp : NULL;
+}
+
 /* The source FreeBSD's ping6 learns by connecting a UDP socket. */
 static int choose_source(struct sim_node *n, struct ping_job *j, const char *srcname)
 {
@@ -268,13 +276,26 @@ static int choose_source(struct sim_node *n, struct ping_job *j, const char *src
 		apps_say(n, "ping6: UDP connect: No route to host");
 		return 1;
 	}
-	const uint8_t *src = ip6_select_source(n, j->dst, j->oif);
+	/* connect(2) picks the source for the interface the route leaves by. */
+	const uint8_t *src = ip6_select_source(n, j->dst, j->oif ? j->oif : route_ifp(n, j->dst));
 	if (!src) {
 		apps_say(n, "ping6: UDP connect: Can't assign requested address");
 		return 1;
 	}
 	memcpy(j->src, src, 16);
 	return 0;
+}
+
+/* The interface of the source, for its %scope: the one the packets leave
+ * by when it has the address (the same EUI-64 link-local is on sk0 and
+ * tun0), else the first that has it. */
+static struct sim_iface *src_scope(struct sim_node *n, const struct ping_job *j)
+{
+	struct sim_iface *via = j->oif ? j->oif : route_ifp(n, j->dst), *sifp = NULL;
+	if (via && in6_addr_find(via, j->src))
+		return via;
+	ip6_is_local(n, j->src, &sifp);
+	return sifp ? sifp : j->oif;
 }
 
 /* Target, interface and source; 0 when the run can start. */
@@ -295,6 +316,9 @@ static int resolve6(struct sim_node *n, struct ping_job *j, const char *target,
 			return 1;
 		}
 	}
+	/* No %scope: the interface of the matching route, else the only one. */
+	if (!j->oif && in6_is_link_scoped(j->dst))
+		j->oif = route_ifp(n, j->dst);
 	if (!j->oif && in6_is_link_scoped(j->dst))
 		j->oif = default_zone(n);
 	return choose_source(n, j, srcname);
@@ -324,8 +348,7 @@ int cmd_ping6(struct sim_node *n, int argc, char **argv)
 	rc = resolve6(n, j, argv[o.ind], ifname, srcname);
 	if (rc)
 		return rc;
-	struct sim_iface *sifp = NULL;
-	ip6_is_local(n, j->src, &sifp);
+	struct sim_iface *sifp = src_scope(n, j);
 	char src[APPS_ADDRSTRLEN], dst[APPS_ADDRSTRLEN];
 	apps_fmt6(src, sizeof src, j->src, sifp ? sifp : j->oif);
 	/* The target keeps a scope in the banner only when one was typed. */

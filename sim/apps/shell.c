@@ -17,10 +17,16 @@ static const struct {
 	const char *name;
 	apps_cmd_fn fn;
 } commands[] = {
+	{ "dhcp6c", cmd_dhcp6c },
+	{ "dhcp6s", cmd_dhcp6s },
 	{ "ifconfig", cmd_ifconfig },
+	{ "isp", cmd_isp },
+	{ "killall", cmd_killall },
 	{ "netstat", cmd_netstat },
 	{ "ping", cmd_ping },
 	{ "ping6", cmd_ping6 },
+	{ "ppp", cmd_ppp },
+	{ "pkill", cmd_killall },
 	{ "route", cmd_route },
 	{ "rtadvd", cmd_rtadvd },
 	{ "sysctl", cmd_sysctl },
@@ -183,12 +189,44 @@ static int run_pipeline(struct sim_node *n, int argc, char **argv, int bar)
 	return rc;
 }
 
+void apps_set_foreground(struct sim_node *n, const struct apps_fg *fg)
+{
+	if (!n->apps)
+		apps_node_init(n);
+	if (n->apps)
+		n->apps->fg = fg ? *fg : (struct apps_fg){ 0 };
+}
+
+/* The line goes to the foreground program when it owns its first word. */
+static bool to_foreground(struct sim_node *n, const char *cmdline, int *rc)
+{
+	struct apps_fg fg = n->apps->fg;
+	char word[32];
+	size_t skip = strspn(cmdline, " \t"), len = strcspn(cmdline + skip, " \t");
+	if (!fg.run)
+		return false;
+	if (len > 0 && len < sizeof word) {
+		memcpy(word, cmdline + skip, len);
+		word[len] = '\0';
+		if (fg.owns(fg.user, word)) {
+			*rc = fg.run(fg.user, cmdline);
+			return true;
+		}
+	}
+	if (fg.other)
+		fg.other(fg.user);
+	return false;
+}
+
 int apps_run(struct sim_node *n, const char *cmdline)
 {
 	char buf[2 * SHELL_MAX_LINE + 2];
 	char *argv[SHELL_MAX_ARGS + 1];
+	int fg_rc;
 	if (!n->apps)
 		apps_node_init(n);
+	if (n->apps && to_foreground(n, cmdline, &fg_rc))
+		return fg_rc;
 	sim_say_command(n, cmdline);
 	if (!n->apps)
 		return 1;

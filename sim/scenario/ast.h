@@ -72,12 +72,15 @@ struct scn_file {
 	struct scn_pos pos, from_pos;
 };
 
-/* An `at` line: a command run on a node. */
+/* An `at` line: a command run on a node, or a link action
+ * (`at 60s link adsl down`: link[0] set, node empty, cmd NULL). */
 struct scn_at {
 	sim_time time;           /* absolute, after resolving +relative */
 	char node[SIM_NAME_MAX];
 	char *cmd;
 	struct scn_pos pos, node_pos;
+	char link[SIM_NAME_MAX]; /* link action: the link, and up or down */
+	bool link_up;
 };
 
 enum scn_expect_kind {

@@ -540,6 +540,40 @@ static int at_time(struct parser *p, sim_time *t)
 	return 0;
 }
 
+static int add_at(struct parser *p, const struct scn_at *a)
+{
+	struct scn_at *n = scn_grow(&p->s->ats, &p->s->nats, sizeof *n);
+	if (!n)
+		return perr(p, a->pos, "out of memory");
+	*n = *a;
+	p->have_at = true;
+	p->last_at = p->window_start = a->time;
+	p->last_at_line = p->line;
+	return 0;
+}
+
+/* `at T link NAME down|up`: the cable pulled / plugged back in. */
+static int at_link(struct parser *p, struct scn_at *a)
+{
+	char w[SCN_WORD_MAX];
+
+	a->node_pos = lex_pos(&p->l);
+	if (word(p, w, sizeof w, "link name") < 0)
+		return -1;
+	if (!scn_valid_name(w) || strlen(w) >= sizeof a->link)
+		return perr(p, a->node_pos, "invalid link name '%s'", w);
+	strcpy(a->link, w);
+	struct scn_pos upos = lex_pos(&p->l);
+	if (word(p, w, sizeof w, "'down' or 'up'") < 0)
+		return -1;
+	if (strcmp(w, "down") != 0 && strcmp(w, "up") != 0)
+		return perr(p, upos, "expected 'down' or 'up' after 'link %s', not '%s'", a->link, w);
+	a->link_up = strcmp(w, "up") == 0;
+	if (!lex_done(&p->l))
+		return perr(p, lex_pos(&p->l), "unexpected words after 'link %s %s'", a->link, w);
+	return add_at(p, a);
+}
+
 static int p_at(struct parser *p, struct scn_pos kw)
 {
 	char w[SCN_WORD_MAX];
@@ -551,6 +585,8 @@ static int p_at(struct parser *p, struct scn_pos kw)
 	size_t wstart = p->l.i;
 	if (word(p, w, sizeof w, "'NODE#' and a command") < 0)
 		return -1;
+	if (strcmp(w, "link") == 0)
+		return at_link(p, &a);
 	char *hash = strchr(w, '#');
 	if (!hash)
 		return perr(p, a.node_pos,
@@ -563,15 +599,10 @@ static int p_at(struct parser *p, struct scn_pos kw)
 	if (lex_done(&p->l))
 		return perr(p, lex_pos(&p->l), "missing command after '%s#'", a.node);
 	a.cmd = lex_rest(&p->l);
-	struct scn_at *n = a.cmd ? scn_grow(&p->s->ats, &p->s->nats, sizeof *n) : NULL;
-	if (!n) {
+	if (!a.cmd || add_at(p, &a) < 0) {
 		free(a.cmd);
-		return perr(p, kw, "out of memory");
+		return a.cmd ? -1 : perr(p, kw, "out of memory");
 	}
-	*n = a;
-	p->have_at = true;
-	p->last_at = p->window_start = a.time;
-	p->last_at_line = p->line;
 	return 0;
 }
 

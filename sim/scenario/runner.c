@@ -206,10 +206,24 @@ static int close_captures(struct runner *r)
 	return rc;
 }
 
+/* `link NAME down`: every frame sent on it is lost (captured as sent, as
+ * a pulled cable leaves the sender none the wiser); `up` restores the
+ * scenario's loss. A path link: its first hop. */
+static void link_action(struct runner *r, const struct scn_at *a)
+{
+	for (size_t i = 0; i < r->s->nlinks; i++)
+		if (strcmp(r->s->links[i].name, a->link) == 0 && r->links[i])
+			r->links[i]->loss = a->link_up ? r->s->links[i].loss : 1.0;
+}
+
 static void at_event(struct sim *sim, void *obj, uint64_t arg)
 {
 	struct runner *r = obj;
 	const struct scn_at *a = &r->s->ats[arg];
+	if (a->link[0]) {
+		link_action(r, a);
+		return;
+	}
 	struct sim_node *n = sim_node_find(sim, a->node);
 
 	if (n)
@@ -280,6 +294,10 @@ static void collect_stats(const struct runner *r, struct scn_stats *st)
 
 static void teardown(struct runner *r)
 {
+	/* Frames sent while the nodes shut down (a PADT from ppp's free hook)
+	 * must not reach the captures and watches being freed here. */
+	for (size_t i = 0; r->sim && i < r->sim->nlinks; i++)
+		r->sim->links[i]->ntaps = 0;
 	close_captures(r);
 	xp_free(&r->x);
 	for (size_t i = 0; r->sim && i < r->sim->nnodes; i++) {

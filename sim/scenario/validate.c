@@ -119,6 +119,12 @@ static int check_ats(const struct scn *s, struct scn_diag *d)
 {
 	for (size_t i = 0; i < s->nats; i++) {
 		const struct scn_at *a = &s->ats[i];
+		if (a->link[0]) {
+			if (!scn_find_link(s, a->link))
+				return scn_error(s, d, a->node_pos, "unknown link '%s' (no 'link %s' line)",
+				                 a->link, a->link);
+			continue;
+		}
 		const struct scn_node *n = need_node(s, d, a->node, a->node_pos);
 		if (!n)
 			return -1;
