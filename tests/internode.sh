@@ -104,5 +104,28 @@ want "$fails/adsl.pcap" 'pppoed && pppoe.code == 0xa7' 1 "PADT after the refusal
 want "$fails/dark.pcap" 'pppoed && pppoe.code == 0x09' 3 "PADI retransmitted with nobody answering"
 want "$fails/adsl.pcap" 'lcp && ppp.code == 9' 3 "LCP Echo-Requests while the line is down"
 
+# A bad ppp.conf line: ppp prints its own words in the transcript, and the
+# scenario's validation names the line (in the scenario, for an inline file).
+cat > "$work/badconf.scn" <<'SCN'
+seed 1
+start 2009-11-06 11:59:00 UTC
+node k7 freebsd
+node bras isp
+link adsl ethernet k7:sk0 bras:eth0
+file k7:/etc/ppp/ppp.conf <<END
+pppoe6:
+ set device PPPoE:sk0
+ set frobnicate 12
+END
+at 0s k7# ppp pppoe6
+SCN
+bin/v6lab run "$work/badconf.scn" --out "$work/badconf" >"$work/badconf.out" 2>"$work/badconf.err"
+if grep -qx "$work/badconf.scn:9: warning: /etc/ppp/ppp.conf: set frobnicate: Invalid command" "$work/badconf.err" &&
+   grep -qx "Warning: set frobnicate: Invalid command" "$work/badconf.out"; then
+	ok "bad ppp.conf line: ppp's message in the transcript, scenario line 9 named by validation"
+else
+	bad "bad ppp.conf line not reported as expected:"; cat "$work/badconf.err" "$work/badconf.out"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

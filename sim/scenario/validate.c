@@ -4,6 +4,7 @@
  * compiles for its link's type, every pattern compiles, every `file ...
  * from` is readable, and the times fit together.
  */
+#include "../conf/ppp_conf.h"
 #include "scn_int.h"
 
 #include <errno.h>
@@ -103,6 +104,36 @@ static int read_from(struct scn *s, struct scn_diag *d, struct scn_file *f)
 	return 0;
 }
 
+/*
+ * ppp(8) itself names no line for most bad ppp.conf lines ("set foo:
+ * Invalid command"), and the transcript shows ppp's own words; validation
+ * adds the place, as a warning on stderr (ppp still runs with such a file).
+ * An inline file's lines are lines of the scenario; a `from` file's are its own.
+ */
+struct ppp_warn_ctx {
+	const struct scn *s;
+	const struct scn_file *f;
+};
+
+static void ppp_conf_warning(void *user, int line, const char *msg)
+{
+	const struct ppp_warn_ctx *c = user;
+	if (c->f->from)
+		fprintf(stderr, "%s:%d: warning: %s:%d: %s\n", c->s->file, c->f->pos.line,
+		        c->f->from, line, msg);
+	else
+		fprintf(stderr, "%s:%d: warning: %s: %s\n", c->s->file, c->f->pos.line + line,
+		        c->f->path, msg);
+}
+
+static void check_ppp_conf(const struct scn *s, const struct scn_file *f)
+{
+	if (strcmp(f->path, "/etc/ppp/ppp.conf") != 0 || !f->data)
+		return;
+	struct ppp_warn_ctx c = { s, f };
+	ppp_conf_check(f->data, ppp_conf_warning, &c);
+}
+
 static int check_files(struct scn *s, struct scn_diag *d)
 {
 	for (size_t i = 0; i < s->nfiles; i++) {
@@ -111,6 +142,7 @@ static int check_files(struct scn *s, struct scn_diag *d)
 			return -1;
 		if (f->from && !f->data && read_from(s, d, f) < 0)
 			return -1;
+		check_ppp_conf(s, f);
 	}
 	return 0;
 }
