@@ -658,10 +658,22 @@ static int exp_packet(struct parser *p, struct scn_expect *e, bool none)
 	return 0;
 }
 
-static int exp_route(struct parser *p, struct scn_expect *e)
+/* The IFACE after an `on` keyword of a route or address expectation. */
+static int on_iface(struct parser *p, struct scn_expect *e)
 {
 	char w[SCN_WORD_MAX];
 
+	e->iface_pos = lex_pos(&p->l);
+	if (word(p, w, sizeof w, "interface after 'on'") < 0)
+		return -1;
+	if (!scn_valid_name(w) || strlen(w) >= sizeof e->iface)
+		return perr(p, e->iface_pos, "invalid interface name '%s'", w);
+	strcpy(e->iface, w);
+	return 0;
+}
+
+static int exp_route(struct parser *p, struct scn_expect *e)
+{
 	e->kind = EXP_ROUTE;
 	e->text_pos = lex_pos(&p->l);
 	if (lex_string_or_word(&p->l, &e->text, "prefix") < 0)
@@ -695,12 +707,8 @@ static int exp_route(struct parser *p, struct scn_expect *e)
 		} else if (lex_keyword(&p->l, "on")) {
 			if (e->iface[0])
 				return perr(p, at, "'%s' is given twice", "on");
-			e->iface_pos = lex_pos(&p->l);
-			if (word(p, w, sizeof w, "interface after 'on'") < 0)
+			if (on_iface(p, e) < 0)
 				return -1;
-			if (!scn_valid_name(w) || strlen(w) >= sizeof e->iface)
-				return perr(p, e->iface_pos, "invalid interface name '%s'", w);
-			strcpy(e->iface, w);
 		} else {
 			return lex_expect_end(&p->l);
 		}
@@ -716,8 +724,6 @@ static int exp_route(struct parser *p, struct scn_expect *e)
 
 static int exp_address(struct parser *p, struct scn_expect *e)
 {
-	char w[SCN_WORD_MAX];
-
 	e->kind = EXP_ADDRESS;
 	e->text_pos = lex_pos(&p->l);
 	if (lex_string_or_word(&p->l, &e->text, "address") < 0)
@@ -727,13 +733,7 @@ static int exp_address(struct parser *p, struct scn_expect *e)
 	e->has_plen = strchr(e->text, '/') != NULL;
 	if (!lex_keyword(&p->l, "on"))
 		return perr(p, lex_pos(&p->l), "missing 'on IFACE' after the address");
-	e->iface_pos = lex_pos(&p->l);
-	if (word(p, w, sizeof w, "interface after 'on'") < 0)
-		return -1;
-	if (!scn_valid_name(w) || strlen(w) >= sizeof e->iface)
-		return perr(p, e->iface_pos, "invalid interface name '%s'", w);
-	strcpy(e->iface, w);
-	return 0;
+	return on_iface(p, e);
 }
 
 static int exp_node(struct parser *p, struct scn_expect *e)
