@@ -84,6 +84,9 @@ struct net_node {
 	 * leaving is offered to it first; returns true when it took the packet. */
 	bool (*filter)(struct sim_node *n, struct sim_iface *ifp, int dir, const uint8_t *ip,
 	               size_t len);
+	/* ipfw rules and divert sockets (net/ipfw.c, net/divert.c): NULL
+	 * until ipfw is first used; they install `filter`. */
+	struct ipfw_state *ipfw;
 	/* A hidden router of a `path` link: forwards whatever arrives on one
 	 * interface out of the other, decrementing the hop limit / TTL. */
 	bool path_hop;
