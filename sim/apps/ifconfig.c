@@ -8,9 +8,12 @@
  *   	status: active
  * The trailing blank after an inet6 line is FreeBSD's (each field ends in
  * a space). Configuring: `IFACE inet6 ADDR [prefixlen N] [alias]`,
- * `IFACE inet ADDR[/LEN] [netmask M]`, `IFACE up|down`, `IFACE mtu N`.
+ * `IFACE inet ADDR[/LEN] [netmask M]`, `IFACE up|down`, `IFACE mtu N`;
+ * 6in4 tunnels (link/tunnel.c): `gif0 create`, `gif0 tunnel LOCAL REMOTE`,
+ * shown with FreeBSD 8's "tunnel inet LOCAL --> REMOTE" line.
  */
 #include "apps_int.h"
+#include "../link/tunnel.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -88,6 +91,13 @@ static void show_iface(struct sim_node *n, struct sim_iface *ifp)
 	char flags[160];
 	fmt_flags(flags, sizeof flags, ifp->flags);
 	apps_say(n, "%s: %s metric 0 mtu %u", ifp->name, flags, ifp->mtu);
+	uint8_t tl[4], tr[4];
+	if (tunnel_endpoints(ifp, tl, tr)) {
+		char a[20], b[20];
+		apps_fmt4(a, sizeof a, tl);
+		apps_fmt4(b, sizeof b, tr);
+		apps_say(n, "\ttunnel inet %s --> %s", a, b);
+	}
 	bool ether = !(ifp->flags & (SIM_IFF_POINTOPOINT | SIM_IFF_LOOPBACK)) &&
 	             (!ifp->link || ifp->link->kind == LINK_ETHERNET);
 	if (ether)
@@ -220,6 +230,21 @@ static int set_inet(struct sim_node *n, struct sim_iface *ifp, int argc, char **
 	return 0;
 }
 
+/* tunnel LOCAL4 REMOTE4 (gif(4)'s SIOCSIFPHYADDR) */
+static int set_tunnel(struct sim_node *n, struct sim_iface *ifp, int argc, char **argv)
+{
+	uint8_t l[4], r[4];
+	if (argc != 3 || !apps_parse4(argv[1], l) || !apps_parse4(argv[2], r)) {
+		apps_say(n, "ifconfig: %s: bad value", argc > 1 ? argv[argc > 2 ? 2 : 1] : "tunnel");
+		return 1;
+	}
+	if (tunnel_set_endpoints(ifp, l, r) != 0) {
+		apps_say(n, "ifconfig: SIOCSIFPHYADDR: Invalid argument");
+		return 1;
+	}
+	return 0;
+}
+
 static int configure(struct sim_node *n, struct sim_iface *ifp, int argc, char **argv)
 {
 	bool inet = strcmp(argv[0], "inet6") == 0 || strcmp(argv[0], "inet") == 0;
@@ -232,6 +257,8 @@ static int configure(struct sim_node *n, struct sim_iface *ifp, int argc, char *
 		return set_inet6(n, ifp, argc - 1, argv + 1);
 	if (strcmp(argv[0], "inet") == 0 && argc >= 2)
 		return set_inet(n, ifp, argc - 1, argv + 1);
+	if (strcmp(argv[0], "tunnel") == 0)
+		return set_tunnel(n, ifp, argc, argv);
 	for (int i = 0; i < argc; i++) {
 		long v;
 		if (strcmp(argv[i], "up") == 0) {
@@ -273,6 +300,17 @@ int cmd_ifconfig(struct sim_node *n, int argc, char **argv)
 		            "       ifconfig -l [-d] [-u] [address_family]\n"
 		            "       ifconfig [-L] [-C] [-g groupname] [-d] [-m] [-u] [-v]");
 		return APPS_EX_USAGE;
+	}
+	if (argc == first + 2 && strcmp(argv[first + 1], "create") == 0) {
+		if (!n->net || !tunnel_name_ok(argv[first])) {
+			apps_say(n, "ifconfig: SIOCIFCREATE2: Invalid argument");
+			return 1;
+		}
+		if (!tunnel_create(n, argv[first])) {
+			apps_say(n, "ifconfig: SIOCIFCREATE2: File exists");
+			return 1;
+		}
+		return 0;
 	}
 	struct sim_iface *ifp = sim_iface_find(n, argv[first]);
 	if (!ifp) {

@@ -15,6 +15,7 @@ static const struct {
 } daemons[] = {
 	{ "dhcp6c", dhcp6c_terminate },
 	{ "dhcp6s", dhcp6s_terminate },
+	{ "nat6to4d", nat6to4d_terminate },
 };
 
 int cmd_killall(struct sim_node *n, int argc, char **argv)
