@@ -34,13 +34,17 @@ static void print_endpoints(struct trace_buf *b, int ipver, const uint8_t *ip, l
 	tb_put(b, ": ");
 }
 
-/* Port-specific payload printers hang here: DHCPv6 (546/547). `p` is the
+/* Port-specific payload printers hang here: DHCPv6 (546/547), DNS (53). `p` is the
  * payload, `caplen` what of it was captured. */
 static void print_payload(struct trace_buf *b, unsigned sport, unsigned dport, const uint8_t *p,
                           size_t caplen, size_t ulen)
 {
 	if (sport == 546 || sport == 547 || dport == 546 || dport == 547) {
 		print_dhcp6(b, p, caplen, ulen);
+		return;
+	}
+	if (sport == 53 || dport == 53) {
+		print_dns(b, p, caplen, ulen);
 		return;
 	}
 	tb_put(b, "UDP, length %zu", ulen);
