@@ -1,0 +1,454 @@
+/*
+ * POP3 (RFC 1939) for the mail jail: the server and a scripted client.
+ *
+ *   pop3d [-6] [-p PORT] [-d MAILDIR]      server, port 110, mailboxes MAILDIR/USER
+ *                                          (mbox, default /var/mail), IPv4 (-6: also IPv6)
+ *   pop3 [-p PORT] ADDR USER PASS          client: USER, PASS, STAT, LIST, RETR of every
+ *                                          message, QUIT; prints the dialogue as RFC 1939's
+ *                                          examples do, "C: " what it sent, "S: " each
+ *                                          line received (dot-stuffed lines as on the wire)
+ *
+ * Any password opens an existing or empty maildrop (the jail's story is
+ * the path to it, not its passwords). DELE marks a message; nothing is
+ * written back to the mbox file.
+ */
+#include "svc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define POP3_PORT 110
+#define POP3_LINE 256
+
+/* ---- server ------------------------------------------------------------------------------- */
+
+enum pop3_state { POP3_USER, POP3_PASS, POP3_TRANSACTION, POP3_CLOSED, POP3_NSTATES };
+
+static const char *const pop3_state_names[POP3_NSTATES] = {
+	"AUTHORIZATION(USER)", "AUTHORIZATION(PASS)", "TRANSACTION", "CLOSED",
+};
+
+struct pop3d {
+	struct svc_server srv;      /* first: a session's server pointer is the pop3d */
+	char dir[128];
+};
+
+struct pop3_sess {
+	struct svc_sess base;       /* first: svc allocates and hands out sessions */
+	enum pop3_state state;
+	char user[40];
+	struct svc_mbox mb;
+	bool deleted[SVC_MAX_MSGS];
+};
+
+static void reply(struct pop3_sess *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void reply(struct pop3_sess *s, const char *fmt, ...)
+{
+	char buf[POP3_LINE + 64];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof buf - 2, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	size_t len = (size_t)n < sizeof buf - 2 ? (size_t)n : sizeof buf - 3;
+	memcpy(buf + len, "\r\n", 3);
+	svc_send(&s->base, buf);
+}
+
+static void pop3_go(struct pop3_sess *s, enum pop3_state to)
+{
+	struct pop3d *d = s->base.server;
+	s->state = to;
+	if (to == POP3_TRANSACTION)
+		svc_mbox_load(&s->mb, d->srv.node, d->dir, s->user);
+	else if (to == POP3_CLOSED)
+		svc_close(&s->base);
+	(void)pop3_state_names;
+}
+
+static void maildrop_size(const struct pop3_sess *s, size_t *count, size_t *octets)
+{
+	*count = *octets = 0;
+	for (size_t i = 0; i < s->mb.n; i++)
+		if (!s->deleted[i]) {
+			(*count)++;
+			*octets += s->mb.size[i];
+		}
+}
+
+/* A message number argument: 1-based, present and not deleted; else -ERR sent. */
+static bool msg_arg(struct pop3_sess *s, const char *arg, size_t *idx)
+{
+	long k;
+	if (!arg || !apps_parse_long(arg, 1, SVC_MAX_MSGS, &k) || (size_t)k > s->mb.n ||
+	    s->deleted[k - 1]) {
+		reply(s, "-ERR no such message");
+		return false;
+	}
+	*idx = (size_t)k - 1;
+	return true;
+}
+
+/* RETR: the message, every line starting with '.' stuffed, then the lone dot. */
+static void send_message(struct pop3_sess *s, size_t i)
+{
+	reply(s, "+OK %zu octets", s->mb.size[i]);
+	const char *p = s->mb.msg[i];
+	size_t cap = 2 * s->mb.size[i] + 8, o = 0;
+	char *out = sim_xcalloc(cap, 1);
+	bool bol = true;
+	for (; *p; p++) {
+		if (bol && *p == '.')
+			out[o++] = '.';
+		out[o++] = *p;
+		bol = *p == '\n';
+	}
+	memcpy(out + o, ".\r\n", 4);
+	svc_send(&s->base, out);
+	free(out);
+}
+
+static void do_list(struct pop3_sess *s, const char *arg)
+{
+	size_t count, octets, i;
+	if (arg) {
+		if (msg_arg(s, arg, &i))
+			reply(s, "+OK %zu %zu", i + 1, s->mb.size[i]);
+		return;
+	}
+	maildrop_size(s, &count, &octets);
+	reply(s, "+OK %zu messages (%zu octets)", count, octets);
+	for (i = 0; i < s->mb.n; i++)
+		if (!s->deleted[i])
+			reply(s, "%zu %zu", i + 1, s->mb.size[i]);
+	reply(s, ".");
+}
+
+static void transaction(struct pop3_sess *s, const char *cmd, const char *arg)
+{
+	size_t count, octets, i;
+	if (strcasecmp(cmd, "STAT") == 0) {
+		maildrop_size(s, &count, &octets);
+		reply(s, "+OK %zu %zu", count, octets);
+	} else if (strcasecmp(cmd, "LIST") == 0) {
+		do_list(s, arg);
+	} else if (strcasecmp(cmd, "RETR") == 0) {
+		if (msg_arg(s, arg, &i))
+			send_message(s, i);
+	} else if (strcasecmp(cmd, "DELE") == 0) {
+		if (msg_arg(s, arg, &i)) {
+			s->deleted[i] = true;
+			reply(s, "+OK message %zu deleted", i + 1);
+		}
+	} else if (strcasecmp(cmd, "RSET") == 0) {
+		memset(s->deleted, 0, sizeof s->deleted);
+		maildrop_size(s, &count, &octets);
+		reply(s, "+OK maildrop has %zu messages (%zu octets)", count, octets);
+	} else if (strcasecmp(cmd, "NOOP") == 0) {
+		reply(s, "+OK");
+	} else {
+		reply(s, "-ERR unknown command");
+	}
+}
+
+static void authorization(struct pop3_sess *s, const char *cmd, const char *arg)
+{
+	size_t count, octets;
+	if (strcasecmp(cmd, "USER") == 0 && arg && strlen(arg) < sizeof s->user) {
+		snprintf(s->user, sizeof s->user, "%s", arg);
+		reply(s, "+OK Password required for %s.", s->user);
+		pop3_go(s, POP3_PASS);
+	} else if (strcasecmp(cmd, "PASS") == 0 && s->state == POP3_PASS) {
+		pop3_go(s, POP3_TRANSACTION);
+		maildrop_size(s, &count, &octets);
+		reply(s, "+OK %s's maildrop has %zu message%s (%zu octets)", s->user, count,
+		      count == 1 ? "" : "s", octets);
+	} else if (strcasecmp(cmd, "PASS") == 0) {
+		reply(s, "-ERR USER first");
+	} else {
+		reply(s, "-ERR unknown command");
+	}
+}
+
+static void command(struct pop3_sess *s, char *line)
+{
+	char *cmd = line, *arg = strchr(line, ' ');
+	if (arg) {
+		*arg++ = '\0';
+		if (!*arg)
+			arg = NULL;
+	}
+	if (strcasecmp(cmd, "QUIT") == 0) {
+		reply(s, "+OK POP3 server signing off");
+		pop3_go(s, POP3_CLOSED);
+	} else if (s->state == POP3_TRANSACTION) {
+		transaction(s, cmd, arg);
+	} else {
+		authorization(s, cmd, arg);
+	}
+}
+
+static void on_data(void *user, struct tcp_conn *c, const uint8_t *data, size_t len)
+{
+	struct pop3_sess *s = user;
+	char line[POP3_LINE];
+	(void)c;
+	if (!svc_rx_add(&s->base.rx, data, len)) {
+		pop3_go(s, POP3_CLOSED);
+		return;
+	}
+	while (s->base.active) {
+		int rc = svc_rx_line(&s->base.rx, line, sizeof line);
+		if (rc == 0)
+			return;
+		if (rc < 0)
+			reply(s, "-ERR line too long");
+		else
+			command(s, line);
+		svc_flush(&s->base);
+	}
+}
+
+static void on_accepted(struct svc_sess *base)
+{
+	struct pop3_sess *s = (struct pop3_sess *)(void *)base;
+	s->state = POP3_USER;
+	reply(s, "+OK POP3 ready");
+}
+
+static void free_sess(struct svc_sess *base)
+{
+	svc_mbox_free(&((struct pop3_sess *)(void *)base)->mb);
+}
+
+static void pop3d_free(struct sim *sim, void *user)
+{
+	struct pop3d *d = user;
+	(void)sim;
+	svc_server_release(&d->srv);
+	free(d);
+}
+
+int cmd_pop3d(struct sim_node *n, int argc, char **argv)
+{
+	struct apps_opt g;
+	const char *dir = "/var/mail";
+	long port = POP3_PORT;
+	bool v6 = false;
+	int ch;
+	apps_opt_init(&g);
+	while ((ch = apps_getopt(&g, argc, argv, "6d:p:")) != -1) {
+		if (ch == '6')
+			v6 = true;
+		else if (ch == 'd' && strlen(g.arg) < 128)
+			dir = g.arg;
+		else if (ch != 'p' || !apps_parse_long(g.arg, 1, 65535, &port)) {
+			apps_say(n, "usage: pop3d [-6] [-p port] [-d maildir]");
+			return APPS_EX_USAGE;
+		}
+	}
+	if (!n->tp)
+		return 1;
+	struct pop3d *d = sim_xcalloc(1, sizeof *d);
+	sim_on_free(n->sim, pop3d_free, d);
+	snprintf(d->dir, sizeof d->dir, "%s", dir);
+	d->srv.free_sess = free_sess;
+	static const struct tcp_callbacks cb = { .data = on_data, .closed = svc_on_closed,
+		                                 .error = svc_on_error };
+	return svc_server_start(&d->srv, n, "pop3d", (uint16_t)port, v6, sizeof(struct pop3_sess),
+	                        &cb, on_accepted) ? 0 : 1;
+}
+
+/* ---- client -------------------------------------------------------------------------------- */
+
+enum pop3c_state {
+	POP3C_CONNECTING, POP3C_GREETING, POP3C_USER, POP3C_PASS, POP3C_STAT, POP3C_LIST,
+	POP3C_RETR, POP3C_QUIT, POP3C_DONE, POP3C_NSTATES
+};
+
+static const char *const pop3c_state_names[POP3C_NSTATES] = {
+	"CONNECTING", "GREETING", "USER", "PASS", "STAT", "LIST", "RETR", "QUIT", "DONE",
+};
+
+struct pop3c {
+	struct sim_node *node;
+	enum pop3c_state state;
+	struct tcp_conn *conn;
+	struct svc_rx rx;
+	char addr[APPS_ADDRSTRLEN], user[64], pass[64];
+	bool multiline;             /* inside a multi-line answer, until "." */
+	long nmsgs, retr;           /* from STAT; the message RETR is fetching */
+};
+
+static void pop3c_send(struct pop3c *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void pop3c_send(struct pop3c *c, const char *fmt, ...)
+{
+	char buf[160];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf - 2, fmt, ap);
+	va_end(ap);
+	apps_say(c->node, "C: %s", buf);
+	strcat(buf, "\r\n");
+	if (c->conn)
+		tcp_send(c->conn, (const uint8_t *)buf, strlen(buf));
+}
+
+/* The one place the client changes state: each state's command goes out on entry. */
+static void pop3c_go(struct pop3c *c, enum pop3c_state to)
+{
+	c->state = to;
+	switch (to) {
+	case POP3C_USER: pop3c_send(c, "USER %s", c->user); break;
+	case POP3C_PASS: pop3c_send(c, "PASS %s", c->pass); break;
+	case POP3C_STAT: pop3c_send(c, "STAT"); break;
+	case POP3C_LIST: pop3c_send(c, "LIST"); break;
+	case POP3C_RETR: pop3c_send(c, "RETR %ld", c->retr); break;
+	case POP3C_QUIT: pop3c_send(c, "QUIT"); break;
+	case POP3C_DONE:
+		if (c->conn)
+			tcp_close(c->conn);
+		c->conn = NULL;
+		svc_rx_free(&c->rx);
+		break;
+	case POP3C_CONNECTING:
+	case POP3C_GREETING:
+	case POP3C_NSTATES:
+		break;
+	}
+	(void)pop3c_state_names;
+}
+
+/* After a complete answer (one line, or a multi-line one's final dot). */
+static void pop3c_next(struct pop3c *c, bool ok)
+{
+	if (!ok && c->state != POP3C_RETR) {
+		pop3c_go(c, c->state == POP3C_QUIT ? POP3C_DONE : POP3C_QUIT);
+		return;
+	}
+	switch (c->state) {
+	case POP3C_GREETING: pop3c_go(c, POP3C_USER); break;
+	case POP3C_USER: pop3c_go(c, POP3C_PASS); break;
+	case POP3C_PASS: pop3c_go(c, POP3C_STAT); break;
+	case POP3C_STAT: pop3c_go(c, POP3C_LIST); break;
+	case POP3C_LIST:
+	case POP3C_RETR:
+		c->retr++;
+		pop3c_go(c, c->retr <= c->nmsgs ? POP3C_RETR : POP3C_QUIT);
+		break;
+	case POP3C_QUIT: pop3c_go(c, POP3C_DONE); break;
+	default: break;
+	}
+}
+
+static void pop3c_line(struct pop3c *c, const char *line)
+{
+	apps_say(c->node, "S:%s%s", *line ? " " : "", line);
+	if (c->multiline) {
+		if (strcmp(line, ".") == 0) {
+			c->multiline = false;
+			pop3c_next(c, true);
+		}
+		return;
+	}
+	bool ok = strncmp(line, "+OK", 3) == 0;
+	if (ok && c->state == POP3C_STAT && sscanf(line + 3, "%ld", &c->nmsgs) != 1)
+		c->nmsgs = 0;
+	if (ok && (c->state == POP3C_LIST || c->state == POP3C_RETR)) {
+		c->multiline = true;
+		return;
+	}
+	pop3c_next(c, ok);
+}
+
+static void pop3c_data(void *user, struct tcp_conn *conn, const uint8_t *data, size_t len)
+{
+	struct pop3c *c = user;
+	char line[1024];
+	(void)conn;
+	if (c->state == POP3C_DONE || !svc_rx_add(&c->rx, data, len))
+		return;
+	for (int rc; c->state != POP3C_DONE && (rc = svc_rx_line(&c->rx, line, sizeof line)) != 0;)
+		pop3c_line(c, rc > 0 ? line : "(line too long)");
+}
+
+static void pop3c_connected(void *user, struct tcp_conn *conn)
+{
+	(void)conn;
+	pop3c_go(user, POP3C_GREETING);
+}
+
+static void pop3c_lost(struct pop3c *c, const char *reason)
+{
+	if (c->state == POP3C_DONE)
+		return;
+	if (c->state == POP3C_CONNECTING)
+		apps_say(c->node, "pop3: connect to address %s: %s", c->addr, reason);
+	else
+		apps_say(c->node, "pop3: connection closed by foreign host");
+	pop3c_go(c, POP3C_DONE);
+}
+
+static void pop3c_closed(void *user, struct tcp_conn *conn)
+{
+	(void)conn;
+	struct pop3c *c = user;
+	if (c->state == POP3C_QUIT && !c->multiline)
+		pop3c_go(c, POP3C_DONE); /* the server closed after +OK to QUIT */
+	else
+		pop3c_lost(c, "Connection closed");
+}
+
+static void pop3c_error(void *user, struct tcp_conn *conn, const char *reason)
+{
+	(void)conn;
+	pop3c_lost(user, reason);
+}
+
+static void pop3c_free(struct sim *sim, void *user)
+{
+	struct pop3c *c = user;
+	(void)sim;
+	svc_rx_free(&c->rx);
+	free(c);
+}
+
+int cmd_pop3(struct sim_node *n, int argc, char **argv)
+{
+	struct apps_opt g;
+	long port = POP3_PORT;
+	int ch;
+	apps_opt_init(&g);
+	while ((ch = apps_getopt(&g, argc, argv, "p:")) != -1)
+		if (ch != 'p' || !apps_parse_long(g.arg, 1, 65535, &port))
+			break;
+	if (ch != -1 || argc - g.ind != 3 || strlen(argv[g.ind]) >= APPS_ADDRSTRLEN ||
+	    strlen(argv[g.ind + 1]) >= 64 || strlen(argv[g.ind + 2]) >= 64) {
+		apps_say(n, "usage: pop3 [-p port] address user password");
+		return APPS_EX_USAGE;
+	}
+	struct tp_addr dst;
+	if (!svc_parse_dst(n, argv[g.ind], (uint16_t)port, &dst) || !n->tp) {
+		apps_say(n, "pop3: %s: hostname nor servname provided, or not known", argv[g.ind]);
+		return 1;
+	}
+	struct pop3c *c = sim_xcalloc(1, sizeof *c);
+	sim_on_free(n->sim, pop3c_free, c);
+	c->node = n;
+	c->rx.max = 256 * 1024;
+	snprintf(c->addr, sizeof c->addr, "%s", argv[g.ind]);
+	snprintf(c->user, sizeof c->user, "%s", argv[g.ind + 1]);
+	snprintf(c->pass, sizeof c->pass, "%s", argv[g.ind + 2]);
+	const struct tcp_callbacks cb = { .connected = pop3c_connected, .data = pop3c_data,
+		                          .closed = pop3c_closed, .error = pop3c_error, .user = c };
+	const char *err = "No route to host";
+	c->conn = tcp_connect(n, &dst, &cb, &err);
+	if (!c->conn) {
+		pop3c_lost(c, err);
+		return 1;
+	}
+	return 0;
+}
