@@ -247,6 +247,23 @@ static void test_broken_files(void)
 	}
 }
 
+/* `node NAME KIND user USER`: the transcript's prompt is USER@NODE. */
+static void test_node_user(void)
+{
+	struct scn *s = load_text("node freefall host user edwin\nnode gw freebsd\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL_FATAL(s->nnodes, 2);
+	CU_ASSERT_STRING_EQUAL(s->nodes[0].user, "edwin");
+	CU_ASSERT_EQUAL(s->nodes[0].kind, NODE_HOST);
+	CU_ASSERT_STRING_EQUAL(s->nodes[1].user, "");
+	scn_free(s);
+	check_text_error("node freefall host user ed/win\n",
+	                 "t.scn:1:25: invalid user name 'ed/win' (letters, digits, '-', '_', '.')");
+	check_text_error("node freefall host user\n", "t.scn:1:24: missing user name");
+	check_text_error("node freefall host user edwin root\n",
+	                 "t.scn:1:31: unexpected 'root'");
+}
+
 /* `at T link NAME down|up`: a link action has no node and no command. */
 static void test_link_actions(void)
 {
@@ -445,7 +462,8 @@ int suite_scnparse(void)
 	    !CU_add_test(s, "memory_errors", test_memory_errors) ||
 	    !CU_add_test(s, "durations", test_durations) ||
 	    !CU_add_test(s, "dates", test_dates) ||
-	    !CU_add_test(s, "link_actions", test_link_actions))
+	    !CU_add_test(s, "link_actions", test_link_actions) ||
+	    !CU_add_test(s, "node_user", test_node_user))
 		return -1;
 	return 0;
 }

@@ -43,6 +43,7 @@ struct apps_node {
 	struct dhcp6c *dhcp6c;    /* the running dhcp6c, or NULL (apps/dhcp6c.c) */
 	struct dhcp6s *dhcp6s;    /* the running dhcp6s, or NULL (apps/dhcp6s.c) */
 	struct isp_node *isp;     /* NODE_ISP: the `isp` command's BRAS (apps/isp.c) */
+	struct nat6to4d *nat6to4d; /* the divert translator, or NULL (apps/nat6to4d.c) */
 };
 
 /* Print one or more output lines of the node (through the grep filter). */
@@ -64,6 +65,26 @@ int cmd_dhcp6c(struct sim_node *n, int argc, char **argv);
 int cmd_dhcp6s(struct sim_node *n, int argc, char **argv);
 int cmd_killall(struct sim_node *n, int argc, char **argv);
 int cmd_isp(struct sim_node *n, int argc, char **argv);
+/* The jails' LDAP, POP3 and IMAP servers and their clients (ldapd.c, ldapsearch.c, pop3d.c, imapd.c). */
+int cmd_ldapd(struct sim_node *n, int argc, char **argv);
+int cmd_ldapsearch(struct sim_node *n, int argc, char **argv);
+int cmd_pop3d(struct sim_node *n, int argc, char **argv);
+int cmd_pop3(struct sim_node *n, int argc, char **argv);
+int cmd_imapd(struct sim_node *n, int argc, char **argv);
+int cmd_imap(struct sim_node *n, int argc, char **argv);
+int cmd_ipfw(struct sim_node *n, int argc, char **argv);
+int cmd_telnet(struct sim_node *n, int argc, char **argv);
+/* The telnet session's state names ("CONNECTING", ...), for traces. */
+const char *telnet_state_name(int state);
+int cmd_rompager(struct sim_node *n, int argc, char **argv);
+int cmd_httpd(struct sim_node *n, int argc, char **argv);
+int cmd_cat(struct sim_node *n, int argc, char **argv);
+int cmd_named(struct sim_node *n, int argc, char **argv);
+int cmd_host(struct sim_node *n, int argc, char **argv);
+int cmd_nat6to4d(struct sim_node *n, int argc, char **argv);
+int cmd_nat6to4ctl(struct sim_node *n, int argc, char **argv);
+/* SIGTERM to the node's nat6to4d (for killall): 0, or -1 when none runs. */
+int nat6to4d_terminate(struct sim_node *n);
 
 /* ---- options (apps/util.c): getopt(3) semantics, state in the struct ---- */
 struct apps_opt {

@@ -17,19 +17,34 @@ static const struct {
 	const char *name;
 	apps_cmd_fn fn;
 } commands[] = {
+	{ "cat", cmd_cat },
 	{ "dhcp6c", cmd_dhcp6c },
 	{ "dhcp6s", cmd_dhcp6s },
+	{ "host", cmd_host },
+	{ "httpd", cmd_httpd },
 	{ "ifconfig", cmd_ifconfig },
+	{ "imap", cmd_imap },
+	{ "imapd", cmd_imapd },
+	{ "ipfw", cmd_ipfw },
 	{ "isp", cmd_isp },
 	{ "killall", cmd_killall },
+	{ "ldapd", cmd_ldapd },
+	{ "ldapsearch", cmd_ldapsearch },
+	{ "nat6to4ctl", cmd_nat6to4ctl },
+	{ "nat6to4d", cmd_nat6to4d },
+	{ "named", cmd_named },
 	{ "netstat", cmd_netstat },
 	{ "ping", cmd_ping },
 	{ "ping6", cmd_ping6 },
+	{ "pop3", cmd_pop3 },
+	{ "pop3d", cmd_pop3d },
 	{ "ppp", cmd_ppp },
 	{ "pkill", cmd_killall },
+	{ "rompager", cmd_rompager },
 	{ "route", cmd_route },
 	{ "rtadvd", cmd_rtadvd },
 	{ "sysctl", cmd_sysctl },
+	{ "telnet", cmd_telnet },
 };
 
 static void free_hook(struct sim *sim, void *user)

@@ -27,6 +27,7 @@ struct scn_ref {
 
 struct scn_node {
 	char name[SIM_NAME_MAX];
+	char user[SIM_NAME_MAX];  /* `user NAME` of the transcript's prompt; "" = root */
 	enum sim_node_kind kind;
 	struct scn_pos pos;
 };

@@ -68,8 +68,9 @@ sim_time xp_last_window_end(const struct scn *s);
 /* verdict.c: settle the output expectations, print one line each; the
  * number that failed. */
 size_t xp_verdicts(struct xp_set *x, const struct scn *s, FILE *out, bool quiet);
-/* The transcript: prompts and output in time order. */
-void scn_print_transcript(const struct sim *sim, FILE *out);
+/* The transcript: prompts (`[~] USER@NODE>`, USER from the scenario's
+ * node line, root by default) and output in time order. */
+void scn_print_transcript(const struct scn *s, const struct sim *sim, FILE *out);
 /* Route and address checks (checks.c): true when present; otherwise what
  * is there instead, in buf. */
 bool xp_has_route(struct sim_node *n, const struct scn_expect *e, char *buf, size_t len);

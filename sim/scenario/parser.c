@@ -169,6 +169,17 @@ static int p_node(struct parser *p, struct scn_pos kw)
 	strcpy(n->name, name);
 	n->kind = kindv[k];
 	n->pos = nat;
+	/* `user NAME`: whose prompt the transcript shows (the seed's
+	 * `[~] edwin@freefall>`); root when not given. */
+	if (lex_keyword(&p->l, "user")) {
+		struct scn_pos uat = lex_pos(&p->l);
+		if (word(p, kind, sizeof kind, "user name") < 0)
+			return -1;
+		if (!scn_valid_name(kind) || strlen(kind) >= sizeof n->user)
+			return perr(p, uat, "invalid user name '%s' (letters, digits, '-', '_', '.')",
+			            kind);
+		strcpy(n->user, kind);
+	}
 	return lex_expect_end(&p->l);
 }
 

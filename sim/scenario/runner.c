@@ -331,7 +331,7 @@ int scn_run(struct scn *s, const struct scn_run_opts *o, struct scn_diag *d)
 	}
 	run(&r);
 	if (!o->quiet)
-		scn_print_transcript(r.sim, out);
+		scn_print_transcript(s, r.sim, out);
 	size_t failed = xp_verdicts(&r.x, s, out, o->quiet);
 	if (o->stats)
 		collect_stats(&r, o->stats);

@@ -1,7 +1,8 @@
 /*
  * After the run: the transcript (each command with the seed's prompt,
- * `[~] root@k7>ping6 ...`, then its output, in time order) and one verdict
- * line per expectation, with what was seen instead when it failed.
+ * `[~] root@k7>ping6 ...` or, for a node line with `user edwin`,
+ * `[~] edwin@freefall>telnet ...`, then its output, in time order) and one
+ * verdict line per expectation, with what was seen instead when it failed.
  * Nothing here reads a clock: times are virtual, counted from `start`.
  */
 #include "expect.h"
@@ -9,13 +10,21 @@
 
 #include <string.h>
 
-void scn_print_transcript(const struct sim *sim, FILE *out)
+/* The prompt's user: the node's `user` option, else root. */
+static const char *prompt_user(const struct scn *s, const char *node)
+{
+	const struct scn_node *n = s ? scn_find_node(s, node) : NULL;
+
+	return n && n->user[0] ? n->user : "root";
+}
+
+void scn_print_transcript(const struct scn *s, const struct sim *sim, FILE *out)
 {
 	for (size_t i = 0; i < sim->out.n; i++) {
 		const struct sim_line *l = &sim->out.lines[i];
 		const char *node = l->node < sim->nnodes ? sim->nodes[l->node]->name : "?";
 		if (l->is_command)
-			fprintf(out, "[~] root@%s>%s\n", node, l->text);
+			fprintf(out, "[~] %s@%s>%s\n", prompt_user(s, node), node, l->text);
 		else
 			fprintf(out, "%s\n", l->text);
 	}

@@ -118,6 +118,8 @@ void print_tcp(struct trace_buf *b, int ipver, const uint8_t *ip, const uint8_t 
 void print_pppoe(struct trace_buf *b, const uint8_t *p, size_t caplen, size_t length);
 /* DHCPv6 (print_dhcp6.c): `p` at the message, after the UDP header. */
 void print_dhcp6(struct trace_buf *b, const uint8_t *p, size_t caplen, size_t length);
+/* DNS (print_dns.c): `p` at the message, after the UDP header. */
+void print_dns(struct trace_buf *b, const uint8_t *p, size_t caplen, size_t length);
 /* A PPP frame (print_ppp.c): `p` at the protocol field (an ff03
  * address/control prefix is skipped), `length` the PPP frame's length as
  * the PPPoE header gives it. Called by print_pppoe for session frames. */
