@@ -224,7 +224,9 @@ static void cap_close(struct capture *c)
 
 static const char rompager_request_line[] = "GET / HTTP/1.0\r\n";
 static const char rompager_request_end[] = "\r\n";
-/* The seed's response, byte for byte, and a 32-byte text/xml body. */
+/* The seed's response, byte for byte, and a 32-byte text/xml body (the
+ * seed does not show it; the same body as the simulated RomPager's, with no
+ * line end, so telnet prints "Connection closed..." right after it). */
 static const char rompager_response[] =
 	"HTTP/1.1 200 OK\r\n"
 	"Content-Type: text/xml; charset=\"utf-8\"\r\n"
@@ -235,7 +237,7 @@ static const char rompager_response[] =
 	"Content-Length: 32\r\n"
 	"Server: Allegro-Software-RomPager/4.34\r\n"
 	"\r\n"
-	"<?xml version=\"1.0\"?><status/>\r\n";
+	"<?xml version=\"1.0\" ?><status />";
 
 /* MSS 1420: the client sits behind a 1480-byte IPv6-in-IPv4 tunnel. */
 static const uint8_t mss_client[4] = { 2, 4, 0x05, 0x8c };
