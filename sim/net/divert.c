@@ -195,19 +195,6 @@ static int reinject_in(struct sim_node *n, struct pbuf *p, int family,
 	return 0;
 }
 
-/* ip4.c's link-layer dispatch (if_output4 is private there). */
-static void out4(struct sim_iface *ifp, const uint8_t nh[4], struct pbuf *p)
-{
-	if (ifp->output && (ifp->flags & SIM_IFF_UP))
-		ifp->output(ifp, p, 4);
-	else if (ifp->link && ifp->link->kind == LINK_ETHERNET)
-		arp_output(ifp, nh, p);
-	else if (ifp->link)
-		sim_link_send(ifp, p);
-	else
-		pbuf_release(ifp->node->sim, p);
-}
-
 /* Where an outbound packet goes; NULL when there is no route. A packet
  * to one of our own addresses is looped back: *local is set. */
 static struct sim_iface *route_out(struct sim_node *n, int family, const uint8_t *pkt,
@@ -256,7 +243,7 @@ static int reinject_out(struct sim_node *n, struct pbuf *p, int family,
 		ip6_if_output(oif, nh, p);
 	} else {
 		pbuf_hold(p);
-		out4(oif, nh, p);
+		ip4_if_output(oif, nh, p);
 	}
 	return 0;
 }

@@ -251,7 +251,7 @@ static bool hdr_cksum_ok(const uint8_t *ip, size_t hlen)
 /* ---- output ---------------------------------------------------------- */
 
 /* Hand a finished IPv4 packet to the interface's link layer. */
-static void if_output4(struct sim_iface *ifp, const uint8_t nh[4], struct pbuf *p)
+void ip4_if_output(struct sim_iface *ifp, const uint8_t nh[4], struct pbuf *p)
 {
 	if (ifp->output && (ifp->flags & SIM_IFF_UP))
 		ifp->output(ifp, p, 4); /* tun0 of ppp(8), a tunnel: no ARP */
@@ -344,7 +344,7 @@ int ip4_output_df(struct sim_node *n, const uint8_t *src, const uint8_t dst[4], 
 	else if (local)
 		sim_after(n->sim, 0, loop_deliver, p, n->id);
 	else
-		if_output4(ifp, nh, p);
+		ip4_if_output(ifp, nh, p);
 	return 0;
 }
 
@@ -374,7 +374,7 @@ static void forward_copy(struct sim_node *n, struct sim_iface *oif, const uint8_
 		return;
 	}
 	n->net->ip4->forwarded++;
-	if_output4(oif, nh, p);
+	ip4_if_output(oif, nh, p);
 }
 
 static void ip4_forward(struct sim_iface *ifp, const uint8_t *pkt, size_t len)

@@ -38,6 +38,9 @@ int ip4_output_df(struct sim_node *n, const uint8_t *src, const uint8_t dst[4], 
                   uint8_t ttl, bool df, const uint8_t *l4, size_t l4len,
                   const char **err_reason);
 void ip4_input(struct sim_iface *ifp, const uint8_t *pkt, size_t len);
+/* A finished IPv4 packet onto the interface's link layer (ARP on Ethernet,
+ * the output hook of a virtual interface); takes the pbuf. */
+void ip4_if_output(struct sim_iface *ifp, const uint8_t nh[4], struct pbuf *p);
 /* Upper-layer (TCP/UDP) checksum over the IPv4 pseudo-header (RFC 9293 3.1). */
 uint16_t ip4_checksum(const uint8_t src[4], const uint8_t dst[4], uint8_t proto,
                       const uint8_t *l4, size_t l4len);
