@@ -12,6 +12,8 @@ PACKAGES=(
   libpcap-dev libnet1-dev libcunit1-dev libmd-dev
   clang libclang-rt-14-dev
   tshark tcpdump
+  # scripts/record-real.sh: the real ping -6 whose packets replay-real.scn replays
+  iputils-ping iproute2
 )
 
 missing=()

@@ -140,17 +140,31 @@ static void deliver_ether(struct sim_link *link, const struct sim_iface *from, s
 	deliver_promisc(link, from, p);
 }
 
-static void deliver_ev(struct sim *sim, void *obj, uint64_t arg)
+static void deliver(struct sim *sim, struct sim_link *link, const struct sim_iface *from,
+                    struct pbuf *p)
 {
-	const struct sim_iface *from = obj;
-	struct pbuf *p = (struct pbuf *)(uintptr_t)arg;
-	struct sim_link *link = from->link;
 	if (link->kind == LINK_ETHERNET) {
 		deliver_ether(link, from, p);
+	} else if (!from) {
+		/* Injected: no end sent it, so both ends hear it. */
+		for (size_t i = 0; i < link->nifaces; i++)
+			deliver_one(link->ifaces[i], p);
 	} else if (link->nifaces == 2) {
 		deliver_one(link->ifaces[link->ifaces[0] == from ? 1 : 0], p);
 	}
 	pbuf_release(sim, p);
+}
+
+static void deliver_ev(struct sim *sim, void *obj, uint64_t arg)
+{
+	const struct sim_iface *from = obj;
+	deliver(sim, from->link, from, (struct pbuf *)(uintptr_t)arg);
+}
+
+/* An injected frame: obj is the link, there is no sender. */
+static void deliver_injected_ev(struct sim *sim, void *obj, uint64_t arg)
+{
+	deliver(sim, obj, NULL, (struct pbuf *)(uintptr_t)arg);
 }
 
 /* ---- transmission ---- */
@@ -163,10 +177,11 @@ static sim_time serialisation(const struct sim_link *link, size_t len)
 	return ((uint64_t)len * 8 * SIM_S + link->bandwidth_bps - 1) / link->bandwidth_bps;
 }
 
-/* The frame goes onto the wire now: taps, loss, then arrival. */
-static void transmit(struct sim *sim, struct sim_iface *from, struct pbuf *p)
+/* The frame goes onto the wire now: taps, loss, then arrival. `from` is
+ * NULL for an injected frame. */
+static void transmit_on(struct sim *sim, struct sim_link *link, struct sim_iface *from,
+                        struct pbuf *p)
 {
-	struct sim_link *link = from->link;
 	bool lost = link->loss > 0 && prng_unit(&sim->prng) < link->loss;
 	link->frames++;
 	link->bytes += p->len;
@@ -181,7 +196,15 @@ static void transmit(struct sim *sim, struct sim_iface *from, struct pbuf *p)
 		return;
 	}
 	sim_time arrival = sim->now + serialisation(link, p->len) + link->delay;
-	sim_at(sim, arrival, deliver_ev, from, (uint64_t)(uintptr_t)p);
+	if (from)
+		sim_at(sim, arrival, deliver_ev, from, (uint64_t)(uintptr_t)p);
+	else
+		sim_at(sim, arrival, deliver_injected_ev, link, (uint64_t)(uintptr_t)p);
+}
+
+static void transmit(struct sim *sim, struct sim_iface *from, struct pbuf *p)
+{
+	transmit_on(sim, from->link, from, p);
 }
 
 static void transmit_ev(struct sim *sim, void *obj, uint64_t arg)
@@ -224,4 +247,24 @@ void sim_link_send(struct sim_iface *ifp, struct pbuf *frame)
 		transmit(sim, ifp, frame);
 	else
 		sim_at(sim, start, transmit_ev, ifp, (uint64_t)(uintptr_t)frame);
+}
+
+/*
+ * A frame from outside the simulation (a replayed capture): it goes onto
+ * the wire now, as if a host on the segment that is not simulated had
+ * sent it — taps see it (from NULL), the loss model applies, and after
+ * serialisation and delay it is delivered like any other frame (Ethernet:
+ * by destination MAC; p2p: to both ends). No interface queues it, and no
+ * size limit applies beyond the pbuf's: a real capture may hold what the
+ * simulated MTU would refuse, and the receivers judge it.
+ */
+void sim_link_inject(struct sim_link *link, struct pbuf *frame)
+{
+	if (!frame)
+		return;
+	if (frame->len == 0 || (link->kind == LINK_ETHERNET && frame->len < ETH_HLEN)) {
+		pbuf_release(link->sim, frame);
+		return;
+	}
+	transmit_on(link->sim, link, NULL, frame);
 }

@@ -207,7 +207,7 @@ struct sim_file {
 /* A frame on a link, as the taps see it. */
 struct sim_frame_info {
 	const struct sim_link *link;
-	const struct sim_iface *from; /* sending interface */
+	const struct sim_iface *from; /* sending interface; NULL: injected (replay) */
 	sim_time time;                /* when it went onto the link */
 	const uint8_t *data;
 	size_t len;
@@ -308,6 +308,15 @@ void sim_link_tap(struct sim_link *link, sim_tap_fn fn, void *user);
  * dropped and counted in oerrors.
  */
 void sim_link_send(struct sim_iface *ifp, struct pbuf *frame);
+
+/*
+ * Put a frame from outside the simulation onto a link (scenario `replay`):
+ * taps see it with `from` NULL, then it is delivered as sim_link_send's
+ * frames are (Ethernet: by destination MAC; p2p: to both ends). Takes over
+ * the caller's reference; an Ethernet frame shorter than its header is
+ * dropped.
+ */
+void sim_link_inject(struct sim_link *link, struct pbuf *frame);
 
 /* Multicast membership of an interface on its Ethernet segment. */
 void sim_link_join(struct sim_iface *ifp, const uint8_t mac[6]);

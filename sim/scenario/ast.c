@@ -2,7 +2,7 @@
  * The scenario AST: growing its arrays, looking names up, freeing it.
  * Scenarios are small and parsed once: linear searches are fine here.
  */
-#include "scn_int.h"
+#include "replay.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -90,8 +90,12 @@ void scn_free(struct scn *s)
 		free(s->files[i].from);
 		free(s->files[i].data);
 	}
-	for (size_t i = 0; i < s->nats; i++)
+	for (size_t i = 0; i < s->nats; i++) {
 		free(s->ats[i].cmd);
+		free(s->ats[i].replay);
+		free(s->ats[i].filter);
+		scn_replay_free(s->ats[i].packets);
+	}
 	for (size_t i = 0; i < s->nexpects; i++)
 		free_expect(&s->expects[i]);
 	free(s->nodes);

@@ -73,8 +73,11 @@ struct scn_file {
 	struct scn_pos pos, from_pos;
 };
 
-/* An `at` line: a command run on a node, or a link action
- * (`at 60s link adsl down`: link[0] set, node empty, cmd NULL). */
+struct scn_replay;
+
+/* An `at` line: a command run on a node, a link action
+ * (`at 60s link adsl down`: link[0] set, node empty, cmd NULL), or a
+ * replay (`at 1s replay FILE on LINK`: replay and link[0] set). */
 struct scn_at {
 	sim_time time;           /* absolute, after resolving +relative */
 	char node[SIM_NAME_MAX];
@@ -82,6 +85,10 @@ struct scn_at {
 	struct scn_pos pos, node_pos;
 	char link[SIM_NAME_MAX]; /* link action: the link, and up or down */
 	bool link_up;
+	char *replay;            /* replay: the capture FILE as written */
+	char *filter;            /* replay: `filter "EXPR"`, NULL if none */
+	struct scn_pos file_pos, filter_pos;
+	struct scn_replay *packets; /* replay: loaded by validation (replay.h) */
 };
 
 enum scn_expect_kind {

@@ -585,6 +585,46 @@ static int at_link(struct parser *p, struct scn_at *a)
 	return add_at(p, a);
 }
 
+static void at_clear(struct scn_at *a)
+{
+	free(a->replay);
+	free(a->filter);
+}
+
+/* `at T replay FILE on LINK [filter "EXPR"]`: a saved capture put onto a
+ * link (replay.c); whether FILE and LINK fit is validation's job. */
+static int at_replay(struct parser *p, struct scn_at *a)
+{
+	char w[SCN_WORD_MAX];
+
+	a->file_pos = lex_pos(&p->l);
+	if (lex_done(&p->l))
+		return perr(p, a->file_pos, "missing capture file after 'replay'");
+	if (lex_string_or_word(&p->l, &a->replay, "capture file") < 0)
+		return -1;
+	if (a->replay[0] == '\0')
+		return perr(p, a->file_pos, "empty capture file name");
+	if (!lex_keyword(&p->l, "on"))
+		return perr(p, lex_pos(&p->l), "expected 'on LINK' after the capture file");
+	a->node_pos = lex_pos(&p->l);
+	if (word(p, w, sizeof w, "link name") < 0)
+		return -1;
+	if (!scn_valid_name(w) || strlen(w) >= sizeof a->link)
+		return perr(p, a->node_pos, "invalid link name '%s'", w);
+	strcpy(a->link, w);
+	while (!lex_done(&p->l)) {
+		struct scn_pos at = lex_pos(&p->l);
+		if (!lex_keyword(&p->l, "filter"))
+			return lex_expect_end(&p->l);
+		if (a->filter)
+			return perr(p, at, "'%s' is given twice", "filter");
+		a->filter_pos = lex_pos(&p->l);
+		if (lex_string(&p->l, &a->filter, "pcap filter") < 0)
+			return -1;
+	}
+	return add_at(p, a);
+}
+
 static int p_at(struct parser *p, struct scn_pos kw)
 {
 	char w[SCN_WORD_MAX];
@@ -598,6 +638,12 @@ static int p_at(struct parser *p, struct scn_pos kw)
 		return -1;
 	if (strcmp(w, "link") == 0)
 		return at_link(p, &a);
+	if (strcmp(w, "replay") == 0) {
+		if (at_replay(p, &a) == 0)
+			return 0;
+		at_clear(&a);
+		return -1;
+	}
 	char *hash = strchr(w, '#');
 	if (!hash)
 		return perr(p, a.node_pos,

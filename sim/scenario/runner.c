@@ -6,6 +6,7 @@
  * timeline and the expectation polls.
  */
 #include "expect.h"
+#include "replay.h"
 #include "../apps/apps.h"
 #include "../net/net.h"
 #include "../trace/trace.h"
@@ -26,6 +27,7 @@ struct runner {
 	struct sim *sim;
 	struct sim_link **links;       /* per scenario link: the captured link */
 	struct trace_pcap **pcaps;
+	struct scn_replay_run *replays; /* per `at`: its replay bound to its link */
 	struct xp_set x;
 };
 
@@ -220,6 +222,8 @@ static void at_event(struct sim *sim, void *obj, uint64_t arg)
 {
 	struct runner *r = obj;
 	const struct scn_at *a = &r->s->ats[arg];
+	if (a->replay)
+		return; /* its packets are scheduled by setup() */
 	if (a->link[0]) {
 		link_action(r, a);
 		return;
@@ -252,6 +256,9 @@ static void run(struct runner *r)
 	sim_time end = xp_last_window_end(s);
 	if (s->nats && s->ats[s->nats - 1].time > end)
 		end = s->ats[s->nats - 1].time;
+	for (size_t i = 0; i < s->nats; i++) /* every replayed packet goes out */
+		if (s->ats[i].packets && s->ats[i].time + scn_replay_span(s->ats[i].packets) > end)
+			end = s->ats[i].time + scn_replay_span(s->ats[i].packets);
 	sim_run_until(r->sim, end);
 	sim_time limit = end + SETTLE_MAX;
 	while (commands_running(r->sim) && r->sim->now < limit)
@@ -274,8 +281,16 @@ static int setup(struct runner *r)
 		if (r->o->trace || r->x.watch[i].n)
 			sim_link_tap(r->links[i], xp_tap, &r->x.watch[i]);
 	/* Commands first: a poll at the same time sees what the command did. */
-	for (size_t i = 0; i < r->s->nats; i++)
-		sim_at(r->sim, r->s->ats[i].time, at_event, r, i);
+	for (size_t i = 0; i < r->s->nats; i++) {
+		const struct scn_at *a = &r->s->ats[i];
+		if (a->replay) {
+			const struct scn_link *k = scn_find_link(r->s, a->link);
+			r->replays[i] = (struct scn_replay_run){ a->packets,
+				                                 k ? r->links[k - r->s->links] : NULL };
+			scn_replay_schedule(&r->replays[i], r->sim, a->time);
+		}
+		sim_at(r->sim, a->time, at_event, r, i);
+	}
 	xp_schedule(&r->x);
 	return 0;
 }
@@ -313,6 +328,7 @@ static void teardown(struct runner *r)
 		sim_free(r->sim);
 	free(r->links);
 	free(r->pcaps);
+	free(r->replays);
 }
 
 int scn_run(struct scn *s, const struct scn_run_opts *o, struct scn_diag *d)
@@ -323,8 +339,9 @@ int scn_run(struct scn *s, const struct scn_run_opts *o, struct scn_diag *d)
 	r.sim = sim_new(o->has_seed ? o->seed : s->seed, s->start_unix_ns);
 	r.links = calloc(s->nlinks + 1, sizeof *r.links);
 	r.pcaps = calloc(s->nlinks + 1, sizeof *r.pcaps);
-	if (!r.sim || !r.links || !r.pcaps || setup(&r) < 0) {
-		if (!r.sim || !r.links || !r.pcaps)
+	r.replays = calloc(s->nats + 1, sizeof *r.replays);
+	if (!r.sim || !r.links || !r.pcaps || !r.replays || setup(&r) < 0) {
+		if (!r.sim || !r.links || !r.pcaps || !r.replays)
 			scn_error(s, d, (struct scn_pos){ 0, 0 }, "out of memory");
 		teardown(&r);
 		return SCN_EXIT_INVALID;

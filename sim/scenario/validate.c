@@ -5,7 +5,7 @@
  * from` is readable, and the times fit together.
  */
 #include "../conf/ppp_conf.h"
-#include "scn_int.h"
+#include "replay.h"
 
 #include <errno.h>
 #include <pcap/pcap.h>
@@ -147,10 +147,49 @@ static int check_files(struct scn *s, struct scn_diag *d)
 	return 0;
 }
 
-static int check_ats(const struct scn *s, struct scn_diag *d)
+/*
+ * A replay's capture is read now, relative to the scenario's directory or
+ * else the current directory (as `file ... from`), so that a missing,
+ * damaged or misfitting capture stops the scenario before it runs.
+ */
+static int check_replay(const struct scn *s, struct scn_diag *d, struct scn_at *a)
+{
+	const struct scn_link *k = scn_find_link(s, a->link);
+	char err[PCAP_ERRBUF_SIZE + 512];
+	size_t need = strlen(s->dir) + strlen(a->replay) + 2;
+
+	if (!k)
+		return scn_error(s, d, a->node_pos, "unknown link '%s' (no 'link %s' line)", a->link,
+		                 a->link);
+	char *path = malloc(need);
+	if (!path)
+		return scn_error(s, d, a->file_pos, "out of memory");
+	if (a->replay[0] == '/')
+		snprintf(path, need, "%s", a->replay);
+	else
+		snprintf(path, need, "%s/%s", s->dir, a->replay);
+	FILE *f = fopen(path, "rb");
+	if (f)
+		fclose(f);
+	else if (a->replay[0] != '/')
+		snprintf(path, need, "%s", a->replay);
+	enum scn_replay_err e = scn_replay_load(path, a->replay, k->kind, k->name, a->filter,
+	                                        &a->packets, err, sizeof err);
+	free(path);
+	if (e == REPLAY_OK)
+		return 0;
+	return scn_error(s, d, e == REPLAY_EFILTER ? a->filter_pos : a->file_pos, "%s", err);
+}
+
+static int check_ats(struct scn *s, struct scn_diag *d)
 {
 	for (size_t i = 0; i < s->nats; i++) {
-		const struct scn_at *a = &s->ats[i];
+		struct scn_at *a = &s->ats[i];
+		if (a->replay) {
+			if (!a->packets && check_replay(s, d, a) < 0)
+				return -1;
+			continue;
+		}
 		if (a->link[0]) {
 			if (!scn_find_link(s, a->link))
 				return scn_error(s, d, a->node_pos, "unknown link '%s' (no 'link %s' line)",
