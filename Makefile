@@ -2,6 +2,7 @@
 #   make            build bin/ and lib/
 #   make check      build and run every test (unit, tools, sanitizers)
 #   make demo       run the main job
+#   make bless [SCENARIOS="a b"]  rewrite captures/ from the scenarios' runs
 #   make bench      run the benchmarks
 #   make install PREFIX=/usr/local
 
@@ -105,6 +106,14 @@ build-asan/libnat6to4.a: $(CORE_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
+# ---- saved captures ----------------------------------------------------------
+# The only way captures/NAME/ is rewritten: runs the scenarios given (all by
+# default), writes the files whose bytes changed and says how many packets
+# differ in each (scripts/regress.sh). `make check` compares, never writes.
+bless:
+	@$(MAKE) --no-print-directory bin/v6lab
+	@scripts/regress.sh bless $(SCENARIOS)
+
 # ---- demo and benchmarks ----------------------------------------------------
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -130,6 +139,6 @@ install: all
 clean:
 	rm -rf build build-asan bin lib out
 
-.PHONY: all deps check check-sanitize demo bench install clean
+.PHONY: all deps check check-sanitize bless demo bench install clean
 
 -include $(shell find build build-asan -name '*.d' 2>/dev/null)

@@ -9,6 +9,8 @@ trap 'rm -rf "$logdir"' EXIT
 total_pass=0
 total_fail=0
 rows=()
+# tests/scenarios.sh appends one line per scenario here for the last table.
+export V6LAB_SUMMARY="$logdir/scenario-rows"
 
 # CUnit prints "tests  TOTAL RAN PASSED FAILED INACTIVE" in its run summary.
 cunit_counts() {
@@ -68,6 +70,21 @@ echo
 echo "=== summary"
 printf '%-22s %6s %6s %7s  %s\n' group passed failed time result
 for r in "${rows[@]}"; do echo "$r"; done
+if [ -s "$V6LAB_SUMMARY" ]; then
+	echo
+	echo "=== scenarios (expectations; saved captures and transcript in captures/NAME/)"
+	printf '%-22s %6s %6s %7s %8s %8s\n' scenario held failed matched differed time
+	while read -r n h f m d t; do
+		printf '%-22s %6d %6d %7d %8d %7ss  %s\n' "$n" "$h" "$f" "$m" "$d" "$t" \
+			"$([ "$f" -eq 0 ] && [ "$d" -eq 0 ] && echo ok || echo FAILED)"
+	done <"$V6LAB_SUMMARY"
+fi
+# CUnit's own run summary (suites, tests, asserts), as the unit group printed it.
+if [ -s "$logdir/unit.log" ]; then
+	echo
+	echo "=== unit tests (CUnit)"
+	sed -n '/^Run Summary:/,/^Elapsed time/p' "$logdir/unit.log"
+fi
 echo
 echo "check: $total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

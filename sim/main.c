@@ -2,11 +2,13 @@
  * v6lab — run a scenario: parse, validate, run, verify (v6lab.1).
  *
  *   v6lab run FILE.scn [--out DIR] [--seed N] [--trace] [--quiet] [--stats]
+ *   v6lab diff SAVED.pcap NOW.pcap [--ignore FIELD ...] [--ignore-time]  (sim/diff/)
  *   v6lab --help | run --help | --version
  *
  * Exit status: 0 every expectation held, 1 one failed, 2 the scenario or a
  * file it names is invalid (or the command line is).
  */
+#include "diff/pcapdiff.h" /* v6lab_diff_main: `v6lab diff` */
 #include "scenario/scenario.h"
 
 #include <errno.h>
@@ -24,7 +26,8 @@
 
 static const char usage_main[] =
 	"usage: v6lab run FILE.scn [--out DIR] [--seed N] [--trace] [--quiet] [--stats]\n"
-	"       v6lab run --help | --help | --version\n"
+	"       v6lab diff SAVED.pcap NOW.pcap [--ignore FIELD ...] [--ignore-time]\n"
+	"       v6lab run --help | diff --help | --help | --version\n"
 	"\n"
 	"A deterministic packet simulator: a scenario file describes nodes, links, a\n"
 	"timeline of commands and expectations; v6lab runs it on a virtual clock and\n"
@@ -32,6 +35,8 @@ static const char usage_main[] =
 	"\n"
 	"commands:\n"
 	"  run FILE.scn   validate and run a scenario, print the transcript and verdicts\n"
+	"  diff A B       compare two captures packet by packet, field by field\n"
+	"                 (exit 0 same, 1 different, 2 unreadable input)\n"
 	"\n"
 	"exit status: 0 all expectations held, 1 one failed, 2 invalid scenario or usage\n";
 
@@ -290,5 +295,7 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(argc - 2, argv + 2);
+	if (strcmp(cmd, "diff") == 0)
+		return v6lab_diff_main(argc - 1, argv + 1);
 	return usage_error("unknown command '%s'", cmd);
 }
