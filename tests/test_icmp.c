@@ -5,6 +5,7 @@
  * arithmetic, and the Time Exceeded errors the translator originates.
  * Expected packets are built with libnet from the RFC's tables.
  */
+#include <arpa/inet.h>
 #include "testutil.h"
 
 #include <CUnit/Basic.h>
@@ -491,6 +492,11 @@ static void test_hop_limit_exceeded_6to4(void)
 	CU_ASSERT_EQUAL(cap.pkt[0].family, 6);
 	CU_ASSERT(tu_check_err6(&cap.pkt[0], 3, 0, 0, in, len));
 	CU_ASSERT(pb_l4_csum_ok(cap.pkt[0].data, cap.pkt[0].len));
+	/* From the translator itself, so traceroute6 shows it as a hop: its pool4
+	 * address 203.0.113.1 under 2001:df0:9::/96 (RFC 6052), not the target. */
+	uint8_t own6[16];
+	inet_pton(AF_INET6, "2001:df0:9::cb00:7101", own6);
+	CU_ASSERT(memcmp(cap.pkt[0].data + 8, own6, 16) == 0);
 	struct nat6to4_counters c;
 	nat6to4_get_counters(nat, &c);
 	CU_ASSERT_EQUAL(c.packets[NAT6TO4_DIR_6TO4][NAT6TO4_R_HOP_LIMIT], 1);
@@ -517,6 +523,8 @@ static void test_ttl_exceeded_4to6(void)
 	CU_ASSERT_EQUAL(cap.pkt[0].family, 4);
 	CU_ASSERT(tu_check_err4(&cap.pkt[0], 11, 0, 0, in, len));
 	CU_ASSERT(pb_ip4_hdr_ok(cap.pkt[0].data, cap.pkt[0].len));
+	static const uint8_t own4[4] = { 203, 0, 113, 1 }; /* the translator's pool4 address */
+	CU_ASSERT(memcmp(cap.pkt[0].data + 12, own4, 4) == 0);
 	nat6to4_free(nat);
 }
 

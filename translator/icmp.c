@@ -16,10 +16,34 @@ static bool v6_is_unspecified(const uint8_t *a)
 }
 
 /*
- * The translator acts as a router (RFC 7915 1.3), so its errors come from
- * the address the packet was sent to: that is the translator's own mapped
- * address for the destination, the only address of it the sender knows.
+ * The translator acts as a router (RFC 7915 1.3): its errors must come from
+ * an address of its own, or traceroute6 would show the destination as the
+ * hop that answered. In NAPT mode that is its first pool4 address, mapped
+ * into IPv6 like any IPv4 address (tayga does the same with its ipv4-addr);
+ * in stateless mode it has none, and the packet's destination stands in.
  */
+static const uint8_t *own_source6(const struct nat6to4 *nat, const uint8_t *dst, uint8_t buf[16])
+{
+	const struct nat6to4_config *cfg = &nat->cfg;
+	if (cfg->mode == N64_MODE_NAPT && cfg->npool > 0 &&
+	    addrmap_4to6(cfg, cfg->pool[0].first, 0, buf) == NAT6TO4_R_OK)
+		return buf;
+	return dst;
+}
+
+static const uint8_t *own_source4(const struct nat6to4 *nat, const uint8_t *dst, uint8_t buf[4])
+{
+	const struct nat6to4_config *cfg = &nat->cfg;
+	if (cfg->mode != N64_MODE_NAPT || cfg->npool == 0)
+		return dst;
+	n64_v4 a = cfg->pool[0].first;
+	buf[0] = (uint8_t)(a >> 24);
+	buf[1] = (uint8_t)(a >> 16);
+	buf[2] = (uint8_t)(a >> 8);
+	buf[3] = (uint8_t)a;
+	return buf;
+}
+
 struct nat6to4_verdict icmp6_send_error(struct nat6to4 *nat, const struct n64_ip6 *ip,
                                         uint8_t type, uint8_t code, uint32_t param,
                                         enum nat6to4_reason reason)
@@ -35,7 +59,8 @@ struct nat6to4_verdict icmp6_send_error(struct nat6to4 *nat, const struct n64_ip
 	if (quote > N64_ICMP6_ERR_MAX - N64_IP6_HLEN - N64_ICMP_HLEN)
 		quote = N64_ICMP6_ERR_MAX - N64_IP6_HLEN - N64_ICMP_HLEN;
 	uint16_t plen = (uint16_t)(N64_ICMP_HLEN + quote);
-	ip6_write(o, 0, plen, N64_PROTO_ICMP6, 64, h + 24, h + 8);
+	uint8_t own[16];
+	ip6_write(o, 0, plen, N64_PROTO_ICMP6, 64, own_source6(nat, h + 24, own), h + 8);
 	o[40] = type;
 	o[41] = code;
 	o[42] = 0;
@@ -68,7 +93,9 @@ struct nat6to4_verdict icmp4_send_error(struct nat6to4 *nat, const struct n64_ip
 	if (quote > N64_ICMP4_ERR_MAX - N64_IP4_HLEN - N64_ICMP_HLEN)
 		quote = N64_ICMP4_ERR_MAX - N64_IP4_HLEN - N64_ICMP_HLEN;
 	uint16_t total = (uint16_t)(N64_IP4_HLEN + N64_ICMP_HLEN + quote);
-	ip4_write(o, 0, total, frag_next_id4(nat->frags), 0, 64, N64_PROTO_ICMP, h + 16, h + 12);
+	uint8_t own[4];
+	ip4_write(o, 0, total, frag_next_id4(nat->frags), 0, 64, N64_PROTO_ICMP,
+	          own_source4(nat, h + 16, own), h + 12);
 	uint8_t *icmp = o + N64_IP4_HLEN;
 	icmp[0] = type;
 	icmp[1] = code;
