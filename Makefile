@@ -4,6 +4,7 @@
 #   make demo       run the main job
 #   make bless [SCENARIOS="a b"]  rewrite captures/ from the scenarios' runs
 #   make bench      run the benchmarks
+#   make bench-real nat6to4d vs tayga vs IPv6 forwarding, in namespaces (root)
 #   make install PREFIX=/usr/local
 
 PREFIX   ?= /usr/local
@@ -25,8 +26,12 @@ LIBNET_LIBS   = $(shell libnet-config --libs 2>/dev/null || echo -lnet)
 
 # ---- sources --------------------------------------------------------------
 CORE_SRC  := $(filter-out translator/nat6to4.c translator/nat6to4d.c translator/cli_%.c \
-               translator/tun_linux.c translator/daemon_%.c, $(wildcard translator/*.c))
+               translator/tun_linux.c translator/daemon_%.c translator/nat6to4ctl.c, \
+               $(wildcard translator/*.c))
 CLI_SRC   := translator/nat6to4.c $(wildcard translator/cli_*.c)
+# nat6to4d: the Linux daemon; daemon_conf.o is also linked into the unit tests.
+DAEMON_SRC := translator/nat6to4d.c translator/tun_linux.c $(wildcard translator/daemon_*.c)
+DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/%.o)
 SIM_SRC   := $(filter-out sim/main.c, $(shell find sim -name '*.c' 2>/dev/null | LC_ALL=C sort))
 TEST_SRC  := $(wildcard tests/*.c)
 BENCH_SRC := $(wildcard bench/bench_core*.c)
@@ -38,8 +43,8 @@ TEST_OBJ  := $(TEST_SRC:%.c=$(BUILD)/%.o)
 BENCH_OBJ := $(BENCH_SRC:%.c=$(BUILD)/%.o)
 
 LIB       := lib/libnat6to4.a
-PROGRAMS  := bin/nat6to4 bin/v6lab
-TOOLS     := bin/mkcapture
+PROGRAMS  := bin/nat6to4 bin/v6lab bin/nat6to4d bin/nat6to4ctl
+TOOLS     := bin/mkcapture bin/rompager-httpd
 
 all: $(LIB) $(PROGRAMS) $(TOOLS)
 
@@ -61,6 +66,14 @@ bin/nat6to4: $(CLI_OBJ) $(LIB)
 	@mkdir -p bin
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(PCAP_LIBS)
 
+bin/nat6to4d: $(DAEMON_OBJ) $(LIB)
+	@mkdir -p bin
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(DAEMON_OBJ) $(LIB)
+
+bin/nat6to4ctl: $(BUILD)/translator/nat6to4ctl.o
+	@mkdir -p bin
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
 # v6lab: the simulator, driving the same core through nat6to4.h.
 bin/v6lab: $(BUILD)/sim/main.o $(SIM_OBJ) $(LIB)
 	@mkdir -p bin
@@ -71,13 +84,23 @@ bin/mkcapture: $(BUILD)/scripts/mkcapture.o
 	@mkdir -p bin
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBNET_LIBS) $(PCAP_LIBS)
 
-bin/unit-tests: $(TEST_OBJ) $(SIM_OBJ) $(LIB)
+# tests/realworld/rompager_httpd.c: the real HTTP server of tests/realworld.sh.
+bin/rompager-httpd: $(BUILD)/tests/realworld/rompager_httpd.o
 	@mkdir -p bin
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(SIM_OBJ) $(LIB) $(CUNIT_LIBS) $(LIBNET_LIBS) $(PCAP_LIBS) -lmd
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
+bin/unit-tests: $(TEST_OBJ) $(SIM_OBJ) $(BUILD)/translator/daemon_conf.o $(LIB)
+	@mkdir -p bin
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(SIM_OBJ) $(BUILD)/translator/daemon_conf.o $(LIB) $(CUNIT_LIBS) $(LIBNET_LIBS) $(PCAP_LIBS) -lmd
 
 bin/bench-core: $(BENCH_OBJ) $(LIB)
 	@mkdir -p bin
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BENCH_OBJ) $(LIB)
+
+# bench/udpblast.c: the UDP packets/s sender and receiver of `make bench-real`.
+bin/udpblast: $(BUILD)/bench/udpblast.o
+	@mkdir -p bin
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 
 # ---- dependencies check -----------------------------------------------------
 # Installs what is missing when run as root; otherwise says what to run.
@@ -99,8 +122,8 @@ check-sanitize: deps
 	  CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	  LIB=build-asan/libnat6to4.a build-asan/unit-tests
 
-build-asan/unit-tests: $(TEST_OBJ) $(SIM_OBJ) $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(SIM_OBJ) $(LIB) $(CUNIT_LIBS) $(LIBNET_LIBS) $(PCAP_LIBS) -lmd
+build-asan/unit-tests: $(TEST_OBJ) $(SIM_OBJ) $(BUILD)/translator/daemon_conf.o $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(SIM_OBJ) $(BUILD)/translator/daemon_conf.o $(LIB) $(CUNIT_LIBS) $(LIBNET_LIBS) $(PCAP_LIBS) -lmd
 
 build-asan/libnat6to4.a: $(CORE_OBJ)
 	rm -f $@
@@ -125,6 +148,12 @@ bench: deps
 	@echo
 	@bench/sim_lan1000.sh
 
+# nat6to4d against tayga and against plain IPv6 forwarding, in network
+# namespaces (root): UDP packets/s and iperf3 TCP throughput, side by side.
+bench-real: deps
+	@$(MAKE) --no-print-directory all bin/udpblast
+	@bench/real.sh
+
 # ---- install ----------------------------------------------------------------
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
@@ -139,6 +168,6 @@ install: all
 clean:
 	rm -rf build build-asan bin lib out
 
-.PHONY: all deps check check-sanitize bless demo bench install clean
+.PHONY: all deps check check-sanitize bless demo bench bench-real install clean
 
 -include $(shell find build build-asan -name '*.d' 2>/dev/null)

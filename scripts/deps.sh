@@ -14,6 +14,10 @@ PACKAGES=(
   tshark tcpdump
   # scripts/record-real.sh: the real ping -6 whose packets replay-real.scn replays
   iputils-ping iproute2
+  # tests/realworld.sh: real clients and servers across the translator
+  curl telnet traceroute dnsmasq-base bind9-dnsutils procps
+  # make bench-real: the peer nat6to4d is measured against, and TCP throughput
+  tayga iperf3 ethtool
 )
 
 missing=()

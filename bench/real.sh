@@ -1,0 +1,283 @@
+#!/usr/bin/env bash
+# make bench-real: nat6to4d against tayga and against plain IPv6 forwarding.
+#
+# The namespaces of scripts/nat64-netns.sh: an IPv6-only client, a gateway,
+# an IPv4-only server network. The gateway runs, in turn,
+#   forward      plain kernel IPv6 forwarding (the server gets an IPv6
+#                address for this path only): the ceiling
+#   tayga        tayga 0.9 (Debian) on a TUN device, the client mapped 1:1
+#                to the pool4 address
+#   nat6to4d     bin/nat6to4d on a TUN device, NAPT to that pool4 address
+#   forward+gso  forwarding again with the veths' TSO/GSO/GRO on (TCP only):
+#                what the kernel does with super-packets, for information
+# and for each the same measurements are made, one path after the other in
+# this one invocation:
+#   UDP  64-byte datagrams with bin/udpblast (sendmmsg/recvmmsg): flat out
+#        (received packets/s and loss), then a short search for the highest
+#        offered rate that loses less than 1%;
+#   TCP  iperf3 -t 5, 1 stream and 4 streams, at MTU 1500;
+#   CPU  the translator process's user+system time over each run
+#        (/proc/PID/stat), in % of one core; forwarding runs in the kernel.
+# Then a table and the ratios nat6to4d/tayga and nat6to4d/forward.
+#
+# The veths' offloads are off for the three compared paths (OFFLOADS=off):
+# a TUN device without a virtio-net header takes one 1500-byte packet per
+# read, so the fair ceiling is forwarding that handles packets one by one
+# too. OFFLOADS=on keeps the kernel's defaults for every path.
+#
+# Traffic never leaves the namespaces created here, which are removed on any
+# exit (the library's trap). There are no assertions on the figures: this
+# prints them. Environment: BENCH_PATHS (default: the four above),
+# UDP_SECONDS (default 2), TCP_SECONDS (default 5), OFFLOADS (default off).
+# No `set -e`: a failed step reports itself and the run goes on to the next.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 2
+
+PATHS=${BENCH_PATHS:-forward tayga nat6to4d forward+gso}
+UDP_SECONDS=${UDP_SECONDS:-2}
+TCP_SECONDS=${TCP_SECONDS:-5}
+UDP_SIZE=64
+UDP_PORT=9000
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "bench-real: needs root (network namespaces, TUN devices)" >&2
+	exit 2
+fi
+for tool in ip iperf3 tayga ss; do
+	command -v "$tool" >/dev/null || { echo "bench-real: $tool not found; run scripts/deps.sh" >&2; exit 2; }
+done
+[ -x bin/udpblast ] || { echo "bench-real: bin/udpblast missing; run make bin/udpblast" >&2; exit 2; }
+
+# ---- namespaces and paths: scripts/nat64-netns.sh ----------------------------------
+# Its nat64_setup creates the client, gateway and server namespaces (and its
+# trap removes them, with every process started in them, on any exit);
+# start_translator forward|tayga|nat6to4d sets NAT64_TARGET6 and
+# NAT64_TRANSLATOR_PID. tayga maps the one client host 1:1 to the pool4
+# address nat6to4d uses, so both put the same IPv4 source on the wire.
+# shellcheck source=scripts/nat64-netns.sh
+source scripts/nat64-netns.sh
+inc() { ip netns exec "$1" "${@:2}"; }
+TRANSLATOR_PID=
+DEST=
+
+# Offloads off: every path handles 1500-byte packets one by one, as a TUN
+# translator must (OFFLOADS=on keeps the kernel's veth defaults; the extra
+# row forward+gso always shows forwarding with them).
+set_offloads() { # on|off
+	local ns dev
+	command -v ethtool >/dev/null || { echo "  (ethtool not installed: offloads left as they are)"; return 0; }
+	for ns_dev in "$NS_C:c0" "$NS_G:g0" "$NS_G:g1" "$NS_S:s0"; do
+		ns=${ns_dev%%:*} dev=${ns_dev#*:}
+		ip netns exec "$ns" ethtool -K "$dev" tso "$1" gso "$1" gro "$1" >/dev/null 2>&1 || true
+	done
+}
+
+start_path() {
+	case $1 in
+	forward+gso) set_offloads on; start_translator forward ;;
+	*) start_translator "$1" ;;
+	esac
+	DEST=$NAT64_TARGET6
+	TRANSLATOR_PID=$NAT64_TRANSLATOR_PID
+}
+
+stop_path() {
+	stop_translator
+	TRANSLATOR_PID=
+	[ "$1" != forward+gso ] || set_offloads "$OFFLOADS"
+}
+
+# ---- measurements ---------------------------------------------------------------
+
+# CPU ticks (user+system) of the translator and its descendants so far (a
+# daemon may run its packet loop in a forked worker), or nothing for the
+# kernel. After the ")" that ends the command name, the 2nd field is the
+# parent pid, the 12th utime, the 13th stime.
+cpu_ticks() {
+	[ -n "$TRANSLATOR_PID" ] && [ -r "/proc/$TRANSLATOR_PID/stat" ] || return 0
+	local f
+	for f in /proc/[0-9]*/stat; do
+		printf '%s ' "${f//[^0-9]/}"
+		sed 's/^.*) //' "$f" 2>/dev/null || echo
+	done | awk -v root="$TRANSLATOR_PID" '
+		NF >= 14 { parent[$1] = $3; ticks[$1] = $13 + $14 }
+		END {
+			for (p in ticks) {
+				for (q = p; q != "" && q != 0 && q != root; q = parent[q]) if (++guard[p] > 64) break
+				if (q == root) sum += ticks[p]
+			}
+			print sum + 0
+		}'
+}
+
+# "% of one core" between two cpu_ticks readings taken SECONDS apart.
+cpu_pct() { # before after seconds
+	if [ -z "$1" ] || [ -z "$2" ]; then echo -; return; fi
+	awk -v b="$1" -v a="$2" -v s="$3" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f%%", (a - b) / hz / s * 100 }'
+}
+
+kv() { # key line: the value of key=value in a udpblast line
+	sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<<"$2"
+}
+
+# A short-lived server in the server namespace; $! is its pid (ip netns exec
+# execs it). We wait for it ourselves; if the run is cut short, the
+# library's teardown kills whatever is left in its namespaces.
+server_bg() { # LOG CMD...
+	local log=$1
+	shift
+	ip netns exec "$NS_S" "$@" >"$log" 2>&1 &
+}
+
+wait_listen() { # proto port: until something listens in the server namespace
+	local i
+	for i in $(seq 50); do
+		inc "$NS_S" ss -Hln"$1" "sport = :$2" | grep -q . && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# One UDP run at RATE packets/s (0: flat out). Sets SENT TXPPS RECV RPPS LOSS CPU.
+udp_run() {
+	local rate=$1 rx tx c0 c1
+	server_bg "$work/rx" bin/udpblast recv "$UDP_PORT" -t $((UDP_SECONDS + 5)) -i 500
+	local rxpid=$!
+	wait_listen u "$UDP_PORT" || { echo "  udpblast recv did not start: $(cat "$work/rx")"; return 1; }
+	c0=$(cpu_ticks)
+	tx=$(inc "$NS_C" bin/udpblast send "$DEST" "$UDP_PORT" -s "$UDP_SIZE" -r "$rate" -t "$UDP_SECONDS")
+	c1=$(cpu_ticks)
+	wait "$rxpid" || true
+	rx=$(cat "$work/rx")
+	SENT=$(kv pkts "$tx")
+	RECV=$(kv pkts "$rx")
+	RPPS=$(kv pps "$rx")
+	TXPPS=$(kv pps "$tx")
+	if [ -z "$SENT" ] || [ -z "$RECV" ]; then echo "  udpblast: $tx / $rx"; return 1; fi
+	LOSS=$(awk -v s="$SENT" -v r="$RECV" 'BEGIN { printf "%.2f", s ? (s - r) * 100 / s : 100 }')
+	CPU=$(cpu_pct "$c0" "$c1" "$UDP_SECONDS")
+	printf '  udp %-9s sent %8d (%7s/s)  received %8d (%7s/s)  loss %6s%%  translator cpu %s\n' \
+		"$([ "$rate" = 0 ] && echo flat-out || echo "$rate/s")" "$SENT" "$TXPPS" "$RECV" "$RPPS" "$LOSS" "$CPU"
+}
+
+lossy() { awk -v l="$1" 'BEGIN { exit !(l >= 1) }'; }
+
+# Flat out first; if that loses 1% or more, search downwards from the rate
+# that got through: the best rate offered that lost less than 1% wins.
+measure_udp() {
+	local p=$1 rate lo=0 hi
+	echo "  ran: udpblast send $DEST $UDP_PORT -s $UDP_SIZE -t $UDP_SECONDS (client) -> udpblast recv $UDP_PORT (server)"
+	udp_run 0 || return 0
+	R_FLAT_PPS[$p]=$RPPS R_FLAT_LOSS[$p]=$LOSS% R_FLAT_CPU[$p]=$CPU
+	# No loss flat out: the sender was the limit; the path's is higher.
+	if ! lossy "$LOSS"; then R_BEST[$p]="$TXPPS*"; return 0; fi
+	# The path cannot carry much more than it delivered flat out (a little
+	# more, maybe, without the sender's load): the search stays below 1.3x.
+	rate=$(( ${RPPS%.*} ))
+	hi=$((rate * 13 / 10))
+	for _ in 1 2 3 4; do
+		udp_run "$rate" || return 0
+		if lossy "$LOSS"; then
+			hi=$rate
+			if [ "$lo" -eq 0 ]; then rate=$((rate * 8 / 10)); else rate=$(((lo + hi) / 2)); fi
+		else
+			lo=$rate
+			R_BEST[$p]=$rate
+			rate=$(((lo + hi) / 2))
+		fi
+	done
+}
+
+# iperf3 from the client to the server, STREAMS parallel streams.
+tcp_run() { # path streams
+	local p=$1 n=$2 out c0 c1 mbps
+	server_bg "$work/iperf3-server" iperf3 -s -1
+	local spid=$!
+	wait_listen t 5201 || { echo "  iperf3 server did not start"; return 0; }
+	echo "  ran: iperf3 -c $DEST -t $TCP_SECONDS -P $n -f m"
+	c0=$(cpu_ticks)
+	out=$(inc "$NS_C" iperf3 -c "$DEST" -t "$TCP_SECONDS" -P "$n" -f m 2>&1) || true
+	c1=$(cpu_ticks)
+	wait "$spid" 2>/dev/null || true
+	mbps=$(awk '/receiver/ { for (i = 2; i <= NF; i++) if ($i == "Mbits/sec") v = $(i - 1) } END { print v }' <<<"$out")
+	if [ -z "$mbps" ]; then
+		echo "  iperf3 failed: $(tail -n 3 <<<"$out")"
+		return 0
+	fi
+	R_TCP[$p,$n]=$mbps R_TCP_CPU[$p,$n]=$(cpu_pct "$c0" "$c1" "$TCP_SECONDS")
+	echo "  saw: $(grep receiver <<<"$out" | tail -n 1 | tr -s ' ')  translator cpu ${R_TCP_CPU[$p,$n]}"
+}
+
+# A ping through the path first, so a broken path says so instead of zeros.
+check_path() {
+	local out
+	echo "  ran: ping -6 -c 2 -i 0.2 $DEST"
+	if out=$(inc "$NS_C" ping -6 -c 2 -i 0.2 -W 2 "$DEST" 2>&1); then
+		echo "  saw: $(grep -E 'packets transmitted' <<<"$out")"
+		return 0
+	fi
+	echo "  saw: $(tail -n 2 <<<"$out" | tr '\n' ' ')"
+	return 1
+}
+
+# ---- report ---------------------------------------------------------------------
+
+declare -A R_FLAT_PPS R_FLAT_LOSS R_FLAT_CPU R_BEST R_TCP R_TCP_CPU
+
+ratio() { # a b: a/b with two decimals, or n/a
+	awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'
+}
+
+report() {
+	local p
+	echo
+	echo "=== bench-real: $UDP_SIZE-byte UDP, iperf3 TCP (-t $TCP_SECONDS, MTU 1500), $(nproc) cores"
+	printf '%-11s %12s %7s %7s %14s %10s %7s %10s %7s\n' path 'udp max pps' loss cpu 'udp <1% loss' \
+		'tcp1 Mb/s' cpu 'tcp4 Mb/s' cpu
+	for p in $PATHS; do
+		printf '%-11s %12s %7s %7s %14s %10s %7s %10s %7s\n' "$p" "${R_FLAT_PPS[$p]:--}" \
+			"${R_FLAT_LOSS[$p]:--}" "${R_FLAT_CPU[$p]:--}" "${R_BEST[$p]:--}" \
+			"${R_TCP[$p,1]:--}" "${R_TCP_CPU[$p,1]:--}" "${R_TCP[$p,4]:--}" "${R_TCP_CPU[$p,4]:--}"
+	done
+	echo
+	printf '%-22s %12s %14s %10s %10s\n' ratio 'udp max pps' 'udp <1% loss' 'tcp1' 'tcp4'
+	for base in tayga forward; do
+		printf '%-22s %12s %14s %10s %10s\n' "nat6to4d/$base" \
+			"$(ratio "${R_FLAT_PPS[nat6to4d]:-}" "${R_FLAT_PPS[$base]:-}")" \
+			"$(ratio "${R_BEST[nat6to4d]:-}" "${R_BEST[$base]:-}")" \
+			"$(ratio "${R_TCP[nat6to4d,1]:-}" "${R_TCP[$base,1]:-}")" \
+			"$(ratio "${R_TCP[nat6to4d,4]:-}" "${R_TCP[$base,4]:-}")"
+	done
+	echo "udp <1% loss: the highest offered rate that lost under 1%; * = none lost flat out (sender-limited)"
+	echo "targets (DESIGN.md): nat6to4d/tayga >= 1.5, nat6to4d/forward >= 0.90"
+	echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg) (figures are noisy when other work runs)"
+	echo "cpu: the translator process's user+system time in % of one core (forward: kernel, not counted)"
+}
+
+# ---- main -----------------------------------------------------------------------
+
+OFFLOADS=${OFFLOADS:-off}
+nat64_setup || exit 2
+work=$NAT64_TMP
+# Our own control socket, not the system's /run one.
+export NAT64_NAT6TO4D_EXTRA="control-socket $work/nat6to4d.sock"
+set_offloads "$OFFLOADS"
+echo "namespaces: client $NS_C ($NAT64_C6), gateway $NS_G, server $NS_S ($NAT64_S4 = $NAT64_S6HEX)"
+echo "veth offloads (tso/gso/gro): $OFFLOADS"
+# Two cores shared by sender, translator, receiver and softirqs: anything
+# else running shows up as noise in the figures, so say how busy we were.
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+for p in $PATHS; do
+	echo
+	echo "=== $p"
+	if ! start_path "$p" || ! check_path; then
+		echo "  $p: path not working, skipped"
+		stop_path "$p"
+		continue
+	fi
+	[ "$p" = forward+gso ] || measure_udp "$p"
+	tcp_run "$p" 1
+	tcp_run "$p" 4
+	stop_path "$p"
+done
+report
