@@ -17,6 +17,7 @@
  * of 5 seconds each, then ";; connection timed out; no servers could be
  * reached".
  */
+#include "resolver.h"
 #include "apps_int.h"
 #include "../net/dns.h"
 #include "../transport/transport.h"
@@ -183,12 +184,7 @@ static bool pick_server(struct host_job *j, const char *arg)
 		snprintf(word, sizeof word, "%s", arg);
 		j->show_server = true;
 	} else {
-		const struct sim_file *f = sim_file_get(j->node, "/etc/resolv.conf");
-		const char *p = f ? strstr(f->data, "nameserver") : NULL;
-		if (p && sscanf(p, "nameserver %63s", word) != 1)
-			word[0] = '\0';
-		if (!word[0])
-			snprintf(word, sizeof word, "127.0.0.1"); /* the resolver's default */
+		resolver_nameserver(j->node, word, sizeof word);
 	}
 	struct sim_iface *scope = NULL;
 	memset(&j->server, 0, sizeof j->server);

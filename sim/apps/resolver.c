@@ -126,15 +126,22 @@ static void on_reply(void *user, struct udp_sock *s, const struct tp_addr *from,
 	next_step(l);
 }
 
+void resolver_nameserver(const struct sim_node *n, char *buf, size_t len)
+{
+	const struct sim_file *f = sim_file_get(n, "/etc/resolv.conf");
+	const char *p = f ? strstr(f->data, "nameserver") : NULL;
+	char word[APPS_ADDRSTRLEN];
+	if (!p || sscanf(p, "nameserver %63s", word) != 1)
+		snprintf(word, sizeof word, "127.0.0.1");
+	snprintf(buf, len, "%s", word);
+}
+
 /* The first nameserver line of /etc/resolv.conf, else the local host. */
 static void pick_server(struct lookup *l)
 {
-	const struct sim_file *f = sim_file_get(l->node, "/etc/resolv.conf");
-	const char *p = f ? strstr(f->data, "nameserver") : NULL;
-	char word[APPS_ADDRSTRLEN] = "127.0.0.1";
+	char word[APPS_ADDRSTRLEN];
 	struct sim_iface *scope = NULL;
-	if (p && sscanf(p, "nameserver %63s", word) != 1)
-		snprintf(word, sizeof word, "127.0.0.1");
+	resolver_nameserver(l->node, word, sizeof word);
 	memset(&l->server, 0, sizeof l->server);
 	l->server.port = DNS_PORT;
 	if (apps_parse6(l->node, word, l->server.addr, &scope) == 0) {

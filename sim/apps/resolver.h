@@ -29,4 +29,8 @@ typedef void (*resolver_done_fn)(void *user, const struct tp_addr *addrs, size_t
  */
 int resolver_lookup(struct sim_node *n, const char *name, resolver_done_fn done, void *user);
 
+/* The first `nameserver` of the node's /etc/resolv.conf, as text, into
+ * buf; "127.0.0.1" (the resolver's default) when there is none. */
+void resolver_nameserver(const struct sim_node *n, char *buf, size_t len);
+
 #endif /* V6LAB_RESOLVER_H */
