@@ -32,11 +32,6 @@ static const char *const imap_state_names[IMAP_NSTATES] = {
 	"NOT AUTHENTICATED", "AUTHENTICATED", "SELECTED", "LOGOUT",
 };
 
-struct imapd {
-	struct svc_server srv;      /* first: a session's server pointer is the imapd */
-	char dir[128];
-};
-
 struct imap_sess {
 	struct svc_sess base;       /* first: svc allocates and hands out sessions */
 	enum imap_state state;
@@ -92,7 +87,7 @@ static void reply(struct imap_sess *s, const char *fmt, ...)
 
 static void imap_go(struct imap_sess *s, enum imap_state to)
 {
-	struct imapd *d = s->base.server;
+	struct svc_maild *d = s->base.server;
 	enum imap_state from = s->state;
 	s->state = to;
 	if (to == IMAP_SELECTED && from != IMAP_SELECTED) {
@@ -301,25 +296,19 @@ static void command(struct imap_sess *s, char *line)
 	}
 }
 
-static void on_data(void *user, struct tcp_conn *c, const uint8_t *data, size_t len)
+static void on_command(struct svc_sess *base, char *line)
 {
-	struct imap_sess *s = user;
-	char line[IMAP_LINE];
-	(void)c;
-	if (!svc_rx_add(&s->base.rx, data, len)) {
-		imap_go(s, IMAP_LOGOUT);
-		return;
-	}
-	while (s->base.active) {
-		int rc = svc_rx_line(&s->base.rx, line, sizeof line);
-		if (rc == 0)
-			return;
-		if (rc < 0)
-			reply(s, "* BAD Line too long");
-		else
-			command(s, line);
-		svc_flush(&s->base);
-	}
+	command((struct imap_sess *)(void *)base, line);
+}
+
+static void on_line_too_long(struct svc_sess *base)
+{
+	reply((struct imap_sess *)(void *)base, "* BAD Line too long");
+}
+
+static void on_overflow(struct svc_sess *base)
+{
+	imap_go((struct imap_sess *)(void *)base, IMAP_LOGOUT);
 }
 
 static void on_accepted(struct svc_sess *base)
@@ -334,42 +323,14 @@ static void free_sess(struct svc_sess *base)
 	svc_mbox_free(&((struct imap_sess *)(void *)base)->mb);
 }
 
-static void imapd_free(struct sim *sim, void *user)
-{
-	struct imapd *d = user;
-	(void)sim;
-	svc_server_release(&d->srv);
-	free(d);
-}
-
 int cmd_imapd(struct sim_node *n, int argc, char **argv)
 {
-	struct apps_opt g;
-	const char *dir = "/var/mail";
-	long port = IMAP_PORT;
-	bool v6 = false;
-	int ch;
-	apps_opt_init(&g);
-	while ((ch = apps_getopt(&g, argc, argv, "6d:p:")) != -1) {
-		if (ch == '6')
-			v6 = true;
-		else if (ch == 'd' && strlen(g.arg) < 128)
-			dir = g.arg;
-		else if (ch != 'p' || !apps_parse_long(g.arg, 1, 65535, &port)) {
-			apps_say(n, "usage: imapd [-6] [-p port] [-d maildir]");
-			return APPS_EX_USAGE;
-		}
-	}
-	if (!n->tp)
-		return 1;
-	struct imapd *d = sim_xcalloc(1, sizeof *d);
-	sim_on_free(n->sim, imapd_free, d);
-	snprintf(d->dir, sizeof d->dir, "%s", dir);
-	d->srv.free_sess = free_sess;
-	static const struct tcp_callbacks cb = { .data = on_data, .closed = svc_on_closed,
-		                                 .error = svc_on_error };
-	return svc_server_start(&d->srv, n, "imapd", (uint16_t)port, v6, sizeof(struct imap_sess),
-	                        &cb, on_accepted) ? 0 : 1;
+	static const struct svc_mail_proto proto = {
+		.name = "imapd", .port = IMAP_PORT, .sess_size = sizeof(struct imap_sess),
+		.line_max = IMAP_LINE, .accepted = on_accepted, .command = on_command,
+		.line_too_long = on_line_too_long, .overflow = on_overflow, .free_sess = free_sess,
+	};
+	return svc_maild_cmd(n, argc, argv, &proto);
 }
 
 /* ---- client -------------------------------------------------------------------------------- */

@@ -30,11 +30,6 @@ static const char *const pop3_state_names[POP3_NSTATES] = {
 	"AUTHORIZATION(USER)", "AUTHORIZATION(PASS)", "TRANSACTION", "CLOSED",
 };
 
-struct pop3d {
-	struct svc_server srv;      /* first: a session's server pointer is the pop3d */
-	char dir[128];
-};
-
 struct pop3_sess {
 	struct svc_sess base;       /* first: svc allocates and hands out sessions */
 	enum pop3_state state;
@@ -60,7 +55,7 @@ static void reply(struct pop3_sess *s, const char *fmt, ...)
 
 static void pop3_go(struct pop3_sess *s, enum pop3_state to)
 {
-	struct pop3d *d = s->base.server;
+	struct svc_maild *d = s->base.server;
 	s->state = to;
 	if (to == POP3_TRANSACTION)
 		svc_mbox_load(&s->mb, d->srv.node, d->dir, s->user);
@@ -191,25 +186,19 @@ static void command(struct pop3_sess *s, char *line)
 	}
 }
 
-static void on_data(void *user, struct tcp_conn *c, const uint8_t *data, size_t len)
+static void on_command(struct svc_sess *base, char *line)
 {
-	struct pop3_sess *s = user;
-	char line[POP3_LINE];
-	(void)c;
-	if (!svc_rx_add(&s->base.rx, data, len)) {
-		pop3_go(s, POP3_CLOSED);
-		return;
-	}
-	while (s->base.active) {
-		int rc = svc_rx_line(&s->base.rx, line, sizeof line);
-		if (rc == 0)
-			return;
-		if (rc < 0)
-			reply(s, "-ERR line too long");
-		else
-			command(s, line);
-		svc_flush(&s->base);
-	}
+	command((struct pop3_sess *)(void *)base, line);
+}
+
+static void on_line_too_long(struct svc_sess *base)
+{
+	reply((struct pop3_sess *)(void *)base, "-ERR line too long");
+}
+
+static void on_overflow(struct svc_sess *base)
+{
+	pop3_go((struct pop3_sess *)(void *)base, POP3_CLOSED);
 }
 
 static void on_accepted(struct svc_sess *base)
@@ -224,42 +213,14 @@ static void free_sess(struct svc_sess *base)
 	svc_mbox_free(&((struct pop3_sess *)(void *)base)->mb);
 }
 
-static void pop3d_free(struct sim *sim, void *user)
-{
-	struct pop3d *d = user;
-	(void)sim;
-	svc_server_release(&d->srv);
-	free(d);
-}
-
 int cmd_pop3d(struct sim_node *n, int argc, char **argv)
 {
-	struct apps_opt g;
-	const char *dir = "/var/mail";
-	long port = POP3_PORT;
-	bool v6 = false;
-	int ch;
-	apps_opt_init(&g);
-	while ((ch = apps_getopt(&g, argc, argv, "6d:p:")) != -1) {
-		if (ch == '6')
-			v6 = true;
-		else if (ch == 'd' && strlen(g.arg) < 128)
-			dir = g.arg;
-		else if (ch != 'p' || !apps_parse_long(g.arg, 1, 65535, &port)) {
-			apps_say(n, "usage: pop3d [-6] [-p port] [-d maildir]");
-			return APPS_EX_USAGE;
-		}
-	}
-	if (!n->tp)
-		return 1;
-	struct pop3d *d = sim_xcalloc(1, sizeof *d);
-	sim_on_free(n->sim, pop3d_free, d);
-	snprintf(d->dir, sizeof d->dir, "%s", dir);
-	d->srv.free_sess = free_sess;
-	static const struct tcp_callbacks cb = { .data = on_data, .closed = svc_on_closed,
-		                                 .error = svc_on_error };
-	return svc_server_start(&d->srv, n, "pop3d", (uint16_t)port, v6, sizeof(struct pop3_sess),
-	                        &cb, on_accepted) ? 0 : 1;
+	static const struct svc_mail_proto proto = {
+		.name = "pop3d", .port = POP3_PORT, .sess_size = sizeof(struct pop3_sess),
+		.line_max = POP3_LINE, .accepted = on_accepted, .command = on_command,
+		.line_too_long = on_line_too_long, .overflow = on_overflow, .free_sess = free_sess,
+	};
+	return svc_maild_cmd(n, argc, argv, &proto);
 }
 
 /* ---- client -------------------------------------------------------------------------------- */

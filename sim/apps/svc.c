@@ -281,3 +281,67 @@ void svc_mbox_free(struct svc_mbox *mb)
 		free(mb->msg[i]);
 	memset(mb, 0, sizeof *mb);
 }
+
+/* ---- line-based mail daemons ------------------------------------------------------------------ */
+
+static void maild_on_data(void *user, struct tcp_conn *c, const uint8_t *data, size_t len)
+{
+	struct svc_sess *s = user;
+	const struct svc_mail_proto *p = ((struct svc_maild *)s->server)->proto;
+	char line[1024];
+	size_t cap = p->line_max < sizeof line ? p->line_max : sizeof line;
+	(void)c;
+	if (!svc_rx_add(&s->rx, data, len)) {
+		p->overflow(s);
+		return;
+	}
+	while (s->active) {
+		int rc = svc_rx_line(&s->rx, line, cap);
+		if (rc == 0)
+			return;
+		if (rc < 0)
+			p->line_too_long(s);
+		else
+			p->command(s, line);
+		svc_flush(s);
+	}
+}
+
+static void maild_free(struct sim *sim, void *user)
+{
+	struct svc_maild *d = user;
+	(void)sim;
+	svc_server_release(&d->srv);
+	free(d);
+}
+
+int svc_maild_cmd(struct sim_node *n, int argc, char **argv, const struct svc_mail_proto *proto)
+{
+	struct apps_opt g;
+	const char *dir = "/var/mail";
+	long port = proto->port;
+	bool v6 = false;
+	int ch;
+	apps_opt_init(&g);
+	while ((ch = apps_getopt(&g, argc, argv, "6d:p:")) != -1) {
+		if (ch == '6')
+			v6 = true;
+		else if (ch == 'd' && strlen(g.arg) < sizeof ((struct svc_maild *)0)->dir)
+			dir = g.arg;
+		else if (ch != 'p' || !apps_parse_long(g.arg, 1, 65535, &port)) {
+			apps_say(n, "usage: %s [-6] [-p port] [-d maildir]", proto->name);
+			return APPS_EX_USAGE;
+		}
+	}
+	if (!n->tp)
+		return 1;
+	struct svc_maild *d = sim_xcalloc(1, sizeof *d);
+	sim_on_free(n->sim, maild_free, d);
+	snprintf(d->dir, sizeof d->dir, "%s", dir);
+	d->proto = proto;
+	d->srv.free_sess = proto->free_sess;
+	static const struct tcp_callbacks cb = { .data = maild_on_data, .closed = svc_on_closed,
+		                                 .error = svc_on_error };
+	return svc_server_start(&d->srv, n, proto->name, (uint16_t)port, v6, proto->sess_size, &cb,
+	                        proto->accepted) ? 0 : 1;
+}

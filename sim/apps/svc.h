@@ -109,4 +109,29 @@ void svc_mbox_load(struct svc_mbox *mb, const struct sim_node *n, const char *di
                    const char *user);
 void svc_mbox_free(struct svc_mbox *mb);
 
+/* ---- line-based mail daemons (pop3d, imapd) ------------------------------------------------ */
+
+/* What differs between the two mail daemons; the rest is svc_maild_cmd's. */
+struct svc_mail_proto {
+	const char *name;                          /* "pop3d": usage and bind messages */
+	uint16_t port;                             /* default port */
+	size_t sess_size;                          /* their session struct, svc_sess first */
+	size_t line_max;                           /* longest command line */
+	void (*accepted)(struct svc_sess *s);      /* the greeting */
+	void (*command)(struct svc_sess *s, char *line);
+	void (*line_too_long)(struct svc_sess *s); /* answer to an over-long line */
+	void (*overflow)(struct svc_sess *s);      /* too much unread input: go away */
+	void (*free_sess)(struct svc_sess *s);
+};
+
+/* A mail daemon's state; a session's `server` points here. */
+struct svc_maild {
+	struct svc_server srv;                     /* first */
+	char dir[128];                             /* the mailboxes: DIR/USER */
+	const struct svc_mail_proto *proto;
+};
+
+/* `NAME [-6] [-p port] [-d maildir]`: parse, listen, serve lines to proto. */
+int svc_maild_cmd(struct sim_node *n, int argc, char **argv, const struct svc_mail_proto *proto);
+
 #endif /* V6LAB_SVC_H */
