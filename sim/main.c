@@ -3,12 +3,16 @@
  *
  *   v6lab run FILE.scn [--out DIR] [--seed N] [--trace] [--quiet] [--stats]
  *   v6lab diff SAVED.pcap NOW.pcap [--ignore FIELD ...] [--ignore-time]  (sim/diff/)
+ *   v6lab addr eui64|subnets|map|sweep ...  (sim/labs/addr.h)
+ *   v6lab ladder FILE.scn [--links L,..] [--from T] [--to T] [--text | -o F.svg]  (sim/labs/)
  *   v6lab --help | run --help | --version
  *
  * Exit status: 0 every expectation held, 1 one failed, 2 the scenario or a
  * file it names is invalid (or the command line is).
  */
 #include "diff/pcapdiff.h" /* v6lab_diff_main: `v6lab diff` */
+#include "labs/addr.h"     /* v6lab_addr_main: `v6lab addr` (lab 1) */
+#include "labs/ladder.h"   /* v6lab_ladder_main: `v6lab ladder` */
 #include "scenario/scenario.h"
 
 #include <errno.h>
@@ -27,6 +31,8 @@
 static const char usage_main[] =
 	"usage: v6lab run FILE.scn [--out DIR] [--seed N] [--trace] [--quiet] [--stats]\n"
 	"       v6lab diff SAVED.pcap NOW.pcap [--ignore FIELD ...] [--ignore-time]\n"
+	"       v6lab ladder FILE.scn [--links L1,L2] [--from T] [--to T] [--text | -o FILE.svg]\n"
+	"       v6lab addr eui64|subnets|map|sweep ...   (v6lab addr --help)\n"
 	"       v6lab run --help | diff --help | --help | --version\n"
 	"\n"
 	"A deterministic packet simulator: a scenario file describes nodes, links, a\n"
@@ -37,6 +43,10 @@ static const char usage_main[] =
 	"  run FILE.scn   validate and run a scenario, print the transcript and verdicts\n"
 	"  diff A B       compare two captures packet by packet, field by field\n"
 	"                 (exit 0 same, 1 different, 2 unreadable input)\n"
+	"  addr CALC      the address calculations of lab 1: EUI-64, subnets, mapped\n"
+	"                 IPv4 addresses, ping-sweep time\n"
+	"  ladder FILE    run a scenario and draw its frames as a ladder diagram\n"
+	"                 (ASCII on stdout, or -o FILE.svg; see ladder --help)\n"
 	"\n"
 	"exit status: 0 all expectations held, 1 one failed, 2 invalid scenario or usage\n";
 
@@ -297,5 +307,9 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 2, argv + 2);
 	if (strcmp(cmd, "diff") == 0)
 		return v6lab_diff_main(argc - 1, argv + 1);
+	if (strcmp(cmd, "addr") == 0)
+		return v6lab_addr_main(argc - 1, argv + 1);
+	if (strcmp(cmd, "ladder") == 0)
+		return v6lab_ladder_main(argc - 1, argv + 1);
 	return usage_error("unknown command '%s'", cmd);
 }

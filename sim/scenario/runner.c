@@ -280,6 +280,8 @@ static int setup(struct runner *r)
 	for (size_t i = 0; i < r->s->nlinks; i++)
 		if (r->o->trace || r->x.watch[i].n)
 			sim_link_tap(r->links[i], xp_tap, &r->x.watch[i]);
+	for (size_t i = 0; r->o->frame_tap && i < r->s->nlinks; i++)
+		sim_link_tap(r->links[i], r->o->frame_tap, r->o->frame_tap_user);
 	/* Commands first: a poll at the same time sees what the command did. */
 	for (size_t i = 0; i < r->s->nats; i++) {
 		const struct scn_at *a = &r->s->ats[i];

@@ -37,6 +37,10 @@ struct scn_run_opts {
 	bool quiet;              /* no transcript, no PASS lines */
 	FILE *out;               /* transcript and verdicts */
 	struct scn_stats *stats; /* filled at the end of the run when not NULL */
+	/* Called for every frame on every scenario link (a path link: its
+	 * first hop), after the captures' taps; NULL: none (v6lab ladder). */
+	sim_tap_fn frame_tap;
+	void *frame_tap_user;
 };
 
 /* What a run did, for --stats and the benchmark (all deterministic). */

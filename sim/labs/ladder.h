@@ -1,0 +1,78 @@
+/*
+ * Ladder (sequence) diagrams of a scenario's frames (v6lab.1, LADDER
+ * DIAGRAMS): nodes as columns, every frame on the chosen links as an arrow
+ * from its sender to its receiver(s), labelled with the time and the text
+ * trace's one-line summary.
+ *
+ *   ladder.c       the model: runs the scenario with a tap on every link and
+ *                  keeps the frames in the time window, with their columns
+ *   ladder_text.c  the ASCII ladder for a terminal
+ *   ladder_svg.c   the standalone SVG
+ *   ladder_cmd.c   `v6lab ladder FILE.scn ...`
+ *
+ * Receivers: on Ethernet, a unicast frame goes to the interface owning
+ * its destination MAC (or, when none does, to the bridge ports that
+ * forward it), a multicast or broadcast frame to every other node on the
+ * segment (drawn as one arrow with a fan marker); on p2p links to the
+ * other end. A frame with no sender (a replayed capture) comes from the
+ * link's edge, a column named "(LINK)"; a unicast frame nobody receives
+ * goes to it.
+ */
+#ifndef V6LAB_LADDER_H
+#define V6LAB_LADDER_H
+
+#include "../scenario/scenario.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define LADDER_LABEL_MAX 512   /* one summary line, cut beyond */
+
+struct ladder_opts {
+	const char *links;       /* "lan,adsl": comma-separated link names; NULL: all */
+	sim_time from, to;       /* the window, inclusive, from the scenario's start */
+	bool has_seed;           /* --seed overrides the file's seed */
+	uint64_t seed;
+	FILE *out;               /* the run's failures (quiet run); NULL: stderr */
+};
+
+struct ladder_arrow {
+	sim_time time;
+	size_t from;             /* sender's column */
+	size_t *to;              /* receivers' columns, ascending */
+	size_t nto;
+	bool multicast;          /* group destination: drawn with a fan marker */
+	bool lost;               /* dropped by the link's loss model */
+	char *label;             /* trace_format without the link layer */
+};
+
+struct ladder {
+	char **cols;             /* column names, in order of first appearance */
+	size_t ncols;
+	struct ladder_arrow *arrows;
+	size_t narrows;
+	int run_rc;              /* SCN_EXIT_PASS / _FAIL of the run */
+};
+
+/*
+ * Run a validated scenario and collect its ladder. SCN_EXIT_PASS or
+ * SCN_EXIT_FAIL (the run's verdict, *out filled), or SCN_EXIT_INVALID
+ * with *d filled (an unknown link in o->links names its position in the
+ * list; a simulation that could not be built).
+ */
+int ladder_collect(struct scn *s, const struct ladder_opts *o, struct ladder **out,
+                   struct scn_diag *d);
+void ladder_free(struct ladder *l);
+
+/* "12.000345": seconds from the start, microseconds, truncated. */
+void ladder_format_time(sim_time t, char *buf, size_t len);
+
+/* Write the diagram; 0, or -1 when a write failed. */
+int ladder_write_text(const struct ladder *l, FILE *f);
+int ladder_write_svg(const struct ladder *l, FILE *f);
+
+/* `v6lab ladder`: argv[0] is "ladder". Exit status like `v6lab run`. */
+int v6lab_ladder_main(int argc, char **argv);
+
+#endif /* V6LAB_LADDER_H */
