@@ -16,24 +16,7 @@ cd "$(dirname "$0")/.."
 V6LAB=${V6LAB:-bin/v6lab}
 work=$(mktemp -d "${TMPDIR:-/tmp}/v6lab-divert.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-pass=0
-fail=0
-ok() { echo "ok   $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
-
-# Frames of CAPTURE matching a tshark display FILTER (-1 if tshark fails,
-# so a wrong field name can never pass as "0 frames").
-frames() {
-	local n status
-	# pipefail (set above): a tshark that fails fails the substitution.
-	n=$(tshark -r "$1" -Y "$2" 2>"$work/tshark.err" | wc -l)
-	status=$?
-	if [ "$status" -ne 0 ] || grep -qv '^Running as user' "$work/tshark.err"; then
-		echo -1
-	else
-		echo "$n"
-	fi
-}
+. tests/lib/tshark.sh
 
 # Sum of FIELD over the frames of CAPTURE matching FILTER, plus ADD per frame.
 field_sum() { # CAPTURE FILTER FIELD ADD
@@ -41,36 +24,9 @@ field_sum() { # CAPTURE FILTER FIELD ADD
 		awk -v add="$4" '{ s += $1 + add } END { print s + 0 }'
 }
 
-# CAPTURE FILTER MIN WHAT: at least MIN frames match.
-want() {
-	local n
-	n=$(frames "$1" "$2")
-	if [ "$n" -ge "$3" ]; then ok "$4 ($n)"; else bad "$4: $n frames match '$2' in $(basename "$1")"; fi
-}
-
-# CAPTURE FILTER WHAT: no frame matches (and tshark understood the filter).
-none() {
-	local n
-	n=$(frames "$1" "$2")
-	if [ "$n" -eq 0 ]; then ok "$3"; else bad "$3: $n frames match '$2' in $(basename "$1")"; fi
-}
-
-decode_errors='_ws.malformed || _ws.expert.severity >= error || _ws.expert.group == "Checksum"'
-clean() {
-	local n
-	n=$(tshark -r "$1" -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE \
-		-o ip.check_checksum:TRUE -Y "$decode_errors" 2>/dev/null | wc -l)
-	if [ "$n" -eq 0 ] && [ "$(frames "$1" frame)" -gt 0 ]; then ok "$(basename "$1") decodes cleanly"
-	else bad "$(basename "$1"): $n frames with decode errors"; fi
-}
-
-run() { # NAME
-	if "$V6LAB" run "scenarios/$1.scn" --out "$work/$1" >"$work/$1.txt" 2>&1; then
-		ok "$1: every expectation held"
-	else
-		bad "$1: v6lab run failed"
-		grep -E '^FAIL|^[^ ]+:[0-9]+:[0-9]+: ' "$work/$1.txt" | head -20
-	fi
+# Every capture a scenario wrote decodes cleanly.
+run_and_check() {
+	run "$1"
 	for cap in "$work/$1"/*.pcap; do [ -e "$cap" ] && clean "$cap"; done
 }
 
@@ -122,7 +78,7 @@ xlate_agrees() { # TRANSCRIPT NODE SHOW-OUTPUT RULE-TEXT 6to4|4to6
 }
 
 # ---- telnet-rompager ------------------------------------------------------
-run telnet-rompager
+run_and_check telnet-rompager
 t=$work/telnet-rompager.txt
 uplink=$work/telnet-rompager/uplink.pcap
 lan=$work/telnet-rompager/lan.pcap
@@ -187,7 +143,7 @@ xlate_agrees "$t" gw "$show" "01006 divert 8666 ip6 from any to me6 via tun1" 6t
 xlate_agrees "$t" gw "$show" "01005 divert 8664 ip from any to 192.168.1.1" 4to6
 
 # ---- jailed-services --------------------------------------------------------
-run jailed-services
+run_and_check jailed-services
 jails=$work/jailed-services/jails.pcap
 office=$work/jailed-services/office.pcap
 t=$work/jailed-services.txt
@@ -239,7 +195,7 @@ else
 fi
 
 # ---- divert-pitfalls ---------------------------------------------------------
-run divert-pitfalls
+run_and_check divert-pitfalls
 office=$work/divert-pitfalls/office.pcap
 jails=$work/divert-pitfalls/jails.pcap
 t=$work/divert-pitfalls.txt

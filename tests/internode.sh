@@ -13,55 +13,7 @@ cd "$(dirname "$0")/.."
 V6LAB=${V6LAB:-bin/v6lab}
 work=$(mktemp -d "${TMPDIR:-/tmp}/v6lab-internode.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-pass=0
-fail=0
-ok() { echo "ok   $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
-
-# Frames of CAPTURE matching a tshark display FILTER (-1 if tshark fails,
-# so a wrong field name can never pass as "0 frames").
-frames() {
-	local err
-	err=$(tshark -r "$1" -Y "$2" 2>&1 >/dev/null) || { echo -1; return; }
-	if grep -qv '^Running as user' <<<"$err"; then echo -1; return; fi
-	tshark -r "$1" -Y "$2" 2>/dev/null | wc -l
-}
-
-# CAPTURE FILTER MIN WHAT: at least MIN frames match.
-want() {
-	local n
-	n=$(frames "$1" "$2")
-	if [ "$n" -ge "$3" ]; then ok "$4 ($n)"; else bad "$4: $n frames match '$2' in $(basename "$1")"; fi
-}
-
-# CAPTURE FILTER WHAT: no frame matches.
-none() {
-	local n
-	n=$(frames "$1" "$2")
-	if [ "$n" -eq 0 ]; then ok "$3"; else bad "$3: $n frames match '$2' in $(basename "$1")"; fi
-}
-
-# Wireshark 4.0's Quality-Protocol option dissector reads 8 bytes past
-# every option with data (packet-ppp.c, dissect_lcp_qualprot_opt: `length
-# + 4` for `length - 4`), so each RFC 1989 LQR option ppp(8) sends with
-# `enable lqr` is "malformed" there; any other exception still counts.
-decode_errors='(_ws.malformed && !(lcp.opt.quality_protocol == 0xc025)) || (_ws.expert.severity >= error && !_ws.malformed) || _ws.expert.group == "Checksum"'
-clean() {
-	local n
-	n=$(tshark -r "$1" -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE \
-		-o ip.check_checksum:TRUE -Y "$decode_errors" 2>/dev/null | wc -l)
-	if [ "$n" -eq 0 ] && [ "$(frames "$1" frame)" -gt 0 ]; then ok "$(basename "$1") decodes cleanly"
-	else bad "$(basename "$1"): $n frames with decode errors"; fi
-}
-
-run() { # NAME
-	if "$V6LAB" run "scenarios/$1.scn" --out "$work/$1" >"$work/$1.txt" 2>&1; then
-		ok "$1: every expectation held"
-	else
-		bad "$1: v6lab run failed"
-		grep -E '^FAIL|^[^ ]+:[0-9]+:[0-9]+: ' "$work/$1.txt" | head -20
-	fi
-}
+. tests/lib/tshark.sh
 
 run internode-adsl
 adsl=$work/internode-adsl/adsl.pcap

@@ -14,31 +14,7 @@ cd "$(dirname "$0")/.."
 V6LAB=${V6LAB:-bin/v6lab}
 work=$(mktemp -d "${TMPDIR:-/tmp}/v6lab-scn.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-pass=0
-fail=0
-ok() { echo "ok   $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
-
-# Wireshark 4.0's LCP Quality-Protocol option dissector reads 8 bytes past
-# every option that has data (packet-ppp.c, dissect_lcp_qualprot_opt:
-# `length + 4` where `length - 4` is meant), so the RFC 1989 LQR option
-# ppp(8) sends with `enable lqr` is "malformed" there: that one exception
-# is not ours; every other still counts.
-bad_filter='(_ws.malformed && !(lcp.opt.quality_protocol == 0xc025)) || (_ws.expert.severity>=error && !_ws.malformed) || _ws.expert.group == "Checksum"'
-
-# Prints the offending packets; a tshark that fails (bad option, unreadable
-# file) prints its error instead, so it can never pass silently.
-tshark_errors() {
-	local out
-	if ! out=$(tshark -r "$1" -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE \
-		-o ip.check_checksum:TRUE \
-		-Y "$bad_filter" 2>&1 >/dev/null); then
-		echo "tshark failed: $out"
-		return
-	fi
-	tshark -r "$1" -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE \
-		-o ip.check_checksum:TRUE -Y "$bad_filter" 2>/dev/null
-}
+. tests/lib/tshark.sh
 
 rows=()
 # V6LAB_SCENARIOS="a b" runs only those (tests/regress.sh uses it); default all.
