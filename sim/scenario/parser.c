@@ -563,17 +563,29 @@ static int add_at(struct parser *p, const struct scn_at *a)
 	return 0;
 }
 
+/* A NAME word (node, link, interface) into dst: `expected` says what is
+ * missing when there is no word, `kind` fills "invalid KIND name '...'". */
+static int name_word(struct parser *p, const char *expected, const char *kind, char *dst,
+                     size_t cap, struct scn_pos *pos)
+{
+	char w[SCN_WORD_MAX];
+
+	*pos = lex_pos(&p->l);
+	if (word(p, w, sizeof w, expected) < 0)
+		return -1;
+	if (!scn_valid_name(w) || strlen(w) >= cap)
+		return perr(p, *pos, "invalid %s name '%s'", kind, w);
+	strcpy(dst, w);
+	return 0;
+}
+
 /* `at T link NAME down|up`: the cable pulled / plugged back in. */
 static int at_link(struct parser *p, struct scn_at *a)
 {
 	char w[SCN_WORD_MAX];
 
-	a->node_pos = lex_pos(&p->l);
-	if (word(p, w, sizeof w, "link name") < 0)
+	if (name_word(p, "link name", "link", a->link, sizeof a->link, &a->node_pos) < 0)
 		return -1;
-	if (!scn_valid_name(w) || strlen(w) >= sizeof a->link)
-		return perr(p, a->node_pos, "invalid link name '%s'", w);
-	strcpy(a->link, w);
 	struct scn_pos upos = lex_pos(&p->l);
 	if (word(p, w, sizeof w, "'down' or 'up'") < 0)
 		return -1;
@@ -595,8 +607,6 @@ static void at_clear(struct scn_at *a)
  * link (replay.c); whether FILE and LINK fit is validation's job. */
 static int at_replay(struct parser *p, struct scn_at *a)
 {
-	char w[SCN_WORD_MAX];
-
 	a->file_pos = lex_pos(&p->l);
 	if (lex_done(&p->l))
 		return perr(p, a->file_pos, "missing capture file after 'replay'");
@@ -606,12 +616,8 @@ static int at_replay(struct parser *p, struct scn_at *a)
 		return perr(p, a->file_pos, "empty capture file name");
 	if (!lex_keyword(&p->l, "on"))
 		return perr(p, lex_pos(&p->l), "expected 'on LINK' after the capture file");
-	a->node_pos = lex_pos(&p->l);
-	if (word(p, w, sizeof w, "link name") < 0)
+	if (name_word(p, "link name", "link", a->link, sizeof a->link, &a->node_pos) < 0)
 		return -1;
-	if (!scn_valid_name(w) || strlen(w) >= sizeof a->link)
-		return perr(p, a->node_pos, "invalid link name '%s'", w);
-	strcpy(a->link, w);
 	while (!lex_done(&p->l)) {
 		struct scn_pos at = lex_pos(&p->l);
 		if (!lex_keyword(&p->l, "filter"))
@@ -681,12 +687,8 @@ static int exp_packet(struct parser *p, struct scn_expect *e, bool none)
 	e->count = 1;
 	if (!lex_keyword(&p->l, "on"))
 		return perr(p, lex_pos(&p->l), "expected 'on LINK' after 'packet'");
-	e->link_pos = lex_pos(&p->l);
-	if (word(p, w, sizeof w, "link name") < 0)
+	if (name_word(p, "link name", "link", e->link, sizeof e->link, &e->link_pos) < 0)
 		return -1;
-	if (!scn_valid_name(w) || strlen(w) >= sizeof e->link)
-		return perr(p, e->link_pos, "invalid link name '%s'", w);
-	strcpy(e->link, w);
 	e->text_pos = lex_pos(&p->l);
 	if (lex_string(&p->l, &e->text, "pcap filter") < 0)
 		return -1;
@@ -718,15 +720,8 @@ static int exp_packet(struct parser *p, struct scn_expect *e, bool none)
 /* The IFACE after an `on` keyword of a route or address expectation. */
 static int on_iface(struct parser *p, struct scn_expect *e)
 {
-	char w[SCN_WORD_MAX];
-
-	e->iface_pos = lex_pos(&p->l);
-	if (word(p, w, sizeof w, "interface after 'on'") < 0)
-		return -1;
-	if (!scn_valid_name(w) || strlen(w) >= sizeof e->iface)
-		return perr(p, e->iface_pos, "invalid interface name '%s'", w);
-	strcpy(e->iface, w);
-	return 0;
+	return name_word(p, "interface after 'on'", "interface", e->iface, sizeof e->iface,
+	                 &e->iface_pos);
 }
 
 static int exp_route(struct parser *p, struct scn_expect *e)
