@@ -65,9 +65,10 @@ void xp_free(struct xp_set *x);
 /* The end of the latest window. */
 sim_time xp_last_window_end(const struct scn *s);
 
-/* verdict.c: settle the output expectations, print one line each; the
- * number that failed. */
-size_t xp_verdicts(struct xp_set *x, const struct scn *s, FILE *out, bool quiet);
+/* verdict.c: settle the output expectations, print one line each (none
+ * for a pass with o->quiet), tell o->verdict_hook; the number that failed. */
+size_t xp_verdicts(struct xp_set *x, const struct scn *s, FILE *out,
+                   const struct scn_run_opts *o);
 /* The transcript: prompts (`[~] USER@NODE>`, USER from the scenario's
  * node line, root by default) and output in time order. */
 void scn_print_transcript(const struct scn *s, const struct sim *sim, FILE *out);

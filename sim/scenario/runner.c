@@ -20,7 +20,8 @@
 #define SETTLE_STEP (100 * SIM_MS)  /* after the timeline: commands finishing */
 #define SETTLE_MAX (60 * SIM_S)
 
-struct runner {
+/* A run in progress (scenario.h's scn_session_*). */
+struct scn_session {
 	struct scn *s;
 	const struct scn_run_opts *o;
 	struct scn_diag *d;
@@ -42,7 +43,7 @@ static const struct scn_iface *iface_conf(const struct scn *s, const char *node,
 
 /* The interface of a link end, created on first use with its MAC (the
  * `iface` line's, or the core's deterministic default) and MTU. */
-static struct sim_iface *end_iface(struct runner *r, const struct scn_link *k,
+static struct sim_iface *end_iface(struct scn_session *r, const struct scn_link *k,
                                    const struct scn_ref *ref)
 {
 	struct sim_node *n = sim_node_find(r->sim, ref->node);
@@ -62,7 +63,7 @@ static struct sim_iface *end_iface(struct runner *r, const struct scn_link *k,
 	return ifp;
 }
 
-static int build_link(struct runner *r, size_t li)
+static int build_link(struct scn_session *r, size_t li)
 {
 	const struct scn_link *k = &r->s->links[li];
 	struct sim_iface *ends[2];
@@ -96,7 +97,7 @@ static int build_link(struct runner *r, size_t li)
 	return 0;
 }
 
-static int build_topology(struct runner *r)
+static int build_topology(struct scn_session *r)
 {
 	for (size_t i = 0; i < r->s->nnodes; i++)
 		if (!sim_node_add(r->sim, r->s->nodes[i].name, r->s->nodes[i].kind))
@@ -110,7 +111,7 @@ static int build_topology(struct runner *r)
 
 /* Every node but a bridge runs the stack; the hidden routers of path
  * links (not in the scenario) only forward. */
-static void init_stacks(struct runner *r)
+static void init_stacks(struct scn_session *r)
 {
 	for (size_t i = 0; i < r->sim->nnodes; i++) {
 		struct sim_node *n = r->sim->nodes[i];
@@ -126,7 +127,7 @@ static void init_stacks(struct runner *r)
 	}
 }
 
-static int add_addresses(struct runner *r)
+static int add_addresses(struct scn_session *r)
 {
 	for (size_t i = 0; i < r->s->nifaces; i++) {
 		const struct scn_iface *f = &r->s->ifaces[i];
@@ -146,7 +147,7 @@ static int add_addresses(struct runner *r)
 	return 0;
 }
 
-static int place_files(struct runner *r)
+static int place_files(struct scn_session *r)
 {
 	char origin[300];
 
@@ -163,7 +164,7 @@ static int place_files(struct runner *r)
 	return 0;
 }
 
-static void ifaces_up(struct runner *r)
+static void ifaces_up(struct scn_session *r)
 {
 	for (size_t i = 0; i < r->sim->nnodes; i++) {
 		struct sim_node *n = r->sim->nodes[i];
@@ -174,7 +175,7 @@ static void ifaces_up(struct runner *r)
 	}
 }
 
-static int open_captures(struct runner *r)
+static int open_captures(struct scn_session *r)
 {
 	char path[4096], err[256];
 
@@ -193,7 +194,7 @@ static int open_captures(struct runner *r)
 }
 
 /* Close every capture; -1 when one could not be written. */
-static int close_captures(struct runner *r)
+static int close_captures(struct scn_session *r)
 {
 	int rc = 0;
 
@@ -211,7 +212,7 @@ static int close_captures(struct runner *r)
 /* `link NAME down`: every frame sent on it is lost (captured as sent, as
  * a pulled cable leaves the sender none the wiser); `up` restores the
  * scenario's loss. A path link: its first hop. */
-static void link_action(struct runner *r, const struct scn_at *a)
+static void link_action(struct scn_session *r, const struct scn_at *a)
 {
 	for (size_t i = 0; i < r->s->nlinks; i++)
 		if (strcmp(r->s->links[i].name, a->link) == 0 && r->links[i])
@@ -220,7 +221,7 @@ static void link_action(struct runner *r, const struct scn_at *a)
 
 static void at_event(struct sim *sim, void *obj, uint64_t arg)
 {
-	struct runner *r = obj;
+	struct scn_session *r = obj;
 	const struct scn_at *a = &r->s->ats[arg];
 	if (a->replay)
 		return; /* its packets are scheduled by setup() */
@@ -230,6 +231,8 @@ static void at_event(struct sim *sim, void *obj, uint64_t arg)
 	}
 	struct sim_node *n = sim_node_find(sim, a->node);
 
+	if (r->o->command_hook)
+		r->o->command_hook(r->o->command_hook_user, sim->now, a->node, a->cmd);
 	if (n)
 		apps_run(n, a->cmd); /* prompt, output and errors go to the transcript */
 }
@@ -242,30 +245,37 @@ static bool commands_running(const struct sim *sim)
 	return false;
 }
 
-/* Until `end` if given; otherwise past the last `at` and the last window,
- * and then while commands are still running (a ping6 -c 5), up to a
- * bound. */
-static void run(struct runner *r)
+/* Until `end` if given; otherwise past the last `at`, the last window and
+ * the last replayed packet. */
+static sim_time planned_end(const struct scn *s)
 {
-	const struct scn *s = r->s;
-
-	if (s->has_end) {
-		sim_run_until(r->sim, s->end);
-		return;
-	}
+	if (s->has_end)
+		return s->end;
 	sim_time end = xp_last_window_end(s);
 	if (s->nats && s->ats[s->nats - 1].time > end)
 		end = s->ats[s->nats - 1].time;
 	for (size_t i = 0; i < s->nats; i++) /* every replayed packet goes out */
 		if (s->ats[i].packets && s->ats[i].time + scn_replay_span(s->ats[i].packets) > end)
 			end = s->ats[i].time + scn_replay_span(s->ats[i].packets);
-	sim_run_until(r->sim, end);
+	return end;
+}
+
+/* To the planned end, and then (without `end`) while commands are still
+ * running (a ping6 -c 5), up to a bound. */
+static void run(struct scn_session *r)
+{
+	sim_time end = planned_end(r->s);
+
+	if (r->sim->now < end)
+		sim_run_until(r->sim, end);
+	if (r->s->has_end)
+		return;
 	sim_time limit = end + SETTLE_MAX;
 	while (commands_running(r->sim) && r->sim->now < limit)
 		sim_run_until(r->sim, r->sim->now + SETTLE_STEP);
 }
 
-static int setup(struct runner *r)
+static int setup(struct scn_session *r)
 {
 	if (build_topology(r) < 0)
 		return -1;
@@ -297,7 +307,7 @@ static int setup(struct runner *r)
 	return 0;
 }
 
-static void collect_stats(const struct runner *r, struct scn_stats *st)
+static void collect_stats(const struct scn_session *r, struct scn_stats *st)
 {
 	const struct sim *sim = r->sim;
 	*st = (struct scn_stats){ .simulated = sim->now, .events = sim->events_run,
@@ -309,7 +319,7 @@ static void collect_stats(const struct runner *r, struct scn_stats *st)
 	}
 }
 
-static void teardown(struct runner *r)
+static void teardown(struct scn_session *r)
 {
 	/* Frames sent while the nodes shut down (a PADT from ppp's free hook)
 	 * must not reach the captures and watches being freed here. */
@@ -333,28 +343,85 @@ static void teardown(struct runner *r)
 	free(r->replays);
 }
 
+struct scn_session *scn_session_open(struct scn *s, const struct scn_run_opts *o,
+                                     struct scn_diag *d)
+{
+	struct scn_session *r = calloc(1, sizeof *r);
+
+	if (!r) {
+		scn_error(s, d, (struct scn_pos){ 0, 0 }, "out of memory");
+		return NULL;
+	}
+	*r = (struct scn_session){ .s = s, .o = o, .d = d };
+	r->sim = sim_new(o->has_seed ? o->seed : s->seed, s->start_unix_ns);
+	r->links = calloc(s->nlinks + 1, sizeof *r->links);
+	r->pcaps = calloc(s->nlinks + 1, sizeof *r->pcaps);
+	r->replays = calloc(s->nats + 1, sizeof *r->replays);
+	if (!r->sim || !r->links || !r->pcaps || !r->replays || setup(r) < 0) {
+		if (!r->sim || !r->links || !r->pcaps || !r->replays)
+			scn_error(s, d, (struct scn_pos){ 0, 0 }, "out of memory");
+		teardown(r);
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+struct sim *scn_session_sim(struct scn_session *r)
+{
+	return r->sim;
+}
+
+sim_time scn_session_planned_end(const struct scn_session *r)
+{
+	return planned_end(r->s);
+}
+
+void scn_session_run_until(struct scn_session *r, sim_time t)
+{
+	if (t > r->sim->now)
+		sim_run_until(r->sim, t);
+}
+
+int scn_session_command(struct scn_session *r, const char *node, const char *cmd)
+{
+	struct sim_node *n = sim_node_find(r->sim, node);
+
+	if (!n || !n->apps)
+		return -1;
+	apps_run(n, cmd);
+	return 0;
+}
+
+int scn_session_finish(struct scn_session *r)
+{
+	FILE *out = r->o->out ? r->o->out : stdout;
+
+	run(r);
+	if (!r->o->quiet)
+		scn_print_transcript(r->s, r->sim, out);
+	size_t failed = xp_verdicts(&r->x, r->s, out, r->o);
+	if (r->o->stats)
+		collect_stats(r, r->o->stats);
+	int capture_rc = close_captures(r);
+	return failed || capture_rc < 0 ? SCN_EXIT_FAIL : SCN_EXIT_PASS;
+}
+
+void scn_session_close(struct scn_session *r)
+{
+	if (!r)
+		return;
+	teardown(r);
+	free(r);
+}
+
 int scn_run(struct scn *s, const struct scn_run_opts *o, struct scn_diag *d)
 {
-	struct runner r = { .s = s, .o = o, .d = d };
-	FILE *out = o->out ? o->out : stdout;
+	struct scn_session *r = scn_session_open(s, o, d);
 
-	r.sim = sim_new(o->has_seed ? o->seed : s->seed, s->start_unix_ns);
-	r.links = calloc(s->nlinks + 1, sizeof *r.links);
-	r.pcaps = calloc(s->nlinks + 1, sizeof *r.pcaps);
-	r.replays = calloc(s->nats + 1, sizeof *r.replays);
-	if (!r.sim || !r.links || !r.pcaps || !r.replays || setup(&r) < 0) {
-		if (!r.sim || !r.links || !r.pcaps || !r.replays)
-			scn_error(s, d, (struct scn_pos){ 0, 0 }, "out of memory");
-		teardown(&r);
+	if (!r)
 		return SCN_EXIT_INVALID;
-	}
-	run(&r);
-	if (!o->quiet)
-		scn_print_transcript(s, r.sim, out);
-	size_t failed = xp_verdicts(&r.x, s, out, o->quiet);
-	if (o->stats)
-		collect_stats(&r, o->stats);
-	int capture_rc = close_captures(&r);
-	teardown(&r);
-	return failed || capture_rc < 0 ? SCN_EXIT_FAIL : SCN_EXIT_PASS;
+	int rc = scn_session_finish(r);
+	scn_session_close(r);
+	return rc;
 }

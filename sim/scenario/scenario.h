@@ -41,6 +41,16 @@ struct scn_run_opts {
 	 * first hop), after the captures' taps; NULL: none (v6lab ladder). */
 	sim_tap_fn frame_tap;
 	void *frame_tap_user;
+	/* Called when a timeline command is about to run on NODE (v6lab run
+	 * --step pauses here); NULL: none. */
+	void (*command_hook)(void *user, sim_time now, const char *node, const char *cmd);
+	void *command_hook_user;
+	/* Called for each expectation as its verdict is settled, in file
+	 * order: held or not, and (when it failed) what was seen instead, the
+	 * text printed after "seen instead: " (v6lab run --html); NULL: none. */
+	void (*verdict_hook)(void *user, const struct scn_expect *e, bool held,
+	                     const char *seen_instead);
+	void *verdict_hook_user;
 };
 
 /* What a run did, for --stats and the benchmark (all deterministic). */
@@ -57,6 +67,22 @@ struct scn_stats {
  * SCN_EXIT_PASS, SCN_EXIT_FAIL, or SCN_EXIT_INVALID (with *d) when the
  * simulation could not be built as described. */
 int scn_run(struct scn *s, const struct scn_run_opts *o, struct scn_diag *d);
+
+/* The same run in steps, for v6lab shell and run --step: open builds the
+ * simulation (NULL and *d on failure); run_until advances virtual time;
+ * command runs a command on a node now, as an `at` line would (-1: no
+ * such node); finish runs the rest as scn_run does and prints transcript
+ * and verdicts (the exit status); close frees it all. s and o must
+ * outlive the session. */
+struct scn_session;
+struct scn_session *scn_session_open(struct scn *s, const struct scn_run_opts *o,
+                                     struct scn_diag *d);
+struct sim *scn_session_sim(struct scn_session *ss);
+sim_time scn_session_planned_end(const struct scn_session *ss);
+void scn_session_run_until(struct scn_session *ss, sim_time t);
+int scn_session_command(struct scn_session *ss, const char *node, const char *cmd);
+int scn_session_finish(struct scn_session *ss);
+void scn_session_close(struct scn_session *ss);
 
 /* Durations as written in scenarios: "10s", "1.5s", "250ms", "20us",
  * "100ns", "2min". Exact (no floating point). false when invalid. */

@@ -8,6 +8,7 @@
 #include "expect.h"
 #include "../trace/trace.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* The prompt's user: the node's `user` option, else root. */
@@ -135,7 +136,23 @@ static bool held(const struct xp_state *st)
 	}
 }
 
-size_t xp_verdicts(struct xp_set *x, const struct scn *s, FILE *out, bool quiet)
+/* What was seen instead of a failed expectation, as printed after
+ * "seen instead: ". */
+static void seen_instead(const struct xp_state *st, FILE *out)
+{
+	const struct scn_expect *e = st->e;
+
+	if (e->kind == EXP_SAYS || e->kind == EXP_MATCHES)
+		output_held(st, out, true);
+	else if (e->kind == EXP_PACKET || e->kind == EXP_NO_PACKET)
+		packet_seen(st, out);
+	else
+		fprintf(out, "%s of %s: %s\n", e->kind == EXP_ROUTE ? "routes" : "addresses",
+		        e->node, st->desc[0] ? st->desc : "not checked (the window never opened)");
+}
+
+size_t xp_verdicts(struct xp_set *x, const struct scn *s, FILE *out,
+                   const struct scn_run_opts *o)
 {
 	size_t failed = 0;
 
@@ -143,20 +160,24 @@ size_t xp_verdicts(struct xp_set *x, const struct scn *s, FILE *out, bool quiet)
 		const struct xp_state *st = &x->xs[i];
 		const struct scn_expect *e = st->e;
 		if (held(st)) {
-			if (!quiet)
+			if (!o->quiet)
 				fprintf(out, "PASS %s:%d: %s\n", s->file, e->line, e->text_src);
+			if (o->verdict_hook)
+				o->verdict_hook(o->verdict_hook_user, e, true, NULL);
 			continue;
 		}
 		failed++;
-		fprintf(out, "FAIL %s:%d: %s \xe2\x80\x94 seen instead: ", s->file, e->line,
-		        e->text_src);
-		if (e->kind == EXP_SAYS || e->kind == EXP_MATCHES)
-			output_held(st, out, true);
-		else if (e->kind == EXP_PACKET || e->kind == EXP_NO_PACKET)
-			packet_seen(st, out);
-		else
-			fprintf(out, "%s of %s: %s\n", e->kind == EXP_ROUTE ? "routes" : "addresses",
-			        e->node, st->desc[0] ? st->desc : "not checked (the window never opened)");
+		char *text = NULL;
+		size_t len = 0;
+		FILE *mem = open_memstream(&text, &len);
+		seen_instead(st, mem ? mem : out);
+		if (mem)
+			fclose(mem);
+		fprintf(out, "FAIL %s:%d: %s \xe2\x80\x94 seen instead: %s", s->file, e->line,
+		        e->text_src, text ? text : "");
+		if (o->verdict_hook)
+			o->verdict_hook(o->verdict_hook_user, e, false, text ? text : "");
+		free(text);
 	}
 	return failed;
 }
