@@ -87,7 +87,7 @@ bin/mkcapture: $(BUILD)/scripts/mkcapture.o
 # tests/realworld/rompager_httpd.c: the real HTTP server of tests/realworld.sh.
 bin/rompager-httpd: $(BUILD)/tests/realworld/rompager_httpd.o
 	@mkdir -p bin
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lmd
 
 bin/unit-tests: $(TEST_OBJ) $(SIM_OBJ) $(BUILD)/translator/daemon_conf.o $(LIB)
 	@mkdir -p bin

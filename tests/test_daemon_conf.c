@@ -33,6 +33,7 @@ static void test_defaults(void)
 	CU_ASSERT_STRING_EQUAL(dc.user, "nobody");
 	CU_ASSERT_STRING_EQUAL(dc.control_socket, "/run/nat6to4d.sock");
 	CU_ASSERT_STRING_EQUAL(dc.pidfile, "");
+	CU_ASSERT_TRUE(dc.offload);
 	nat6to4_config_free(cfg);
 }
 
@@ -43,7 +44,8 @@ static void test_every_directive(void)
 	nat6to4_config *cfg = parse(BASE "tun-device nat64b   # comment\n"
 	                                 "user root\n"
 	                                 "control-socket /tmp/x/ctl.sock\n"
-	                                 "pidfile /run/nat6to4d.pid\n",
+	                                 "pidfile /run/nat6to4d.pid\n"
+	                                 "offload no\n",
 	                            &dc, err, sizeof err);
 
 	if (!cfg)
@@ -53,6 +55,7 @@ static void test_every_directive(void)
 	CU_ASSERT_STRING_EQUAL(dc.user, "root");
 	CU_ASSERT_STRING_EQUAL(dc.control_socket, "/tmp/x/ctl.sock");
 	CU_ASSERT_STRING_EQUAL(dc.pidfile, "/run/nat6to4d.pid");
+	CU_ASSERT_FALSE(dc.offload);
 	nat6to4_config_free(cfg);
 }
 
@@ -71,6 +74,9 @@ static void test_refusals(void)
 		{ BASE "tun-device\n", "d.conf:3:1: 'tun-device' takes 1 argument, got 0" },
 		{ BASE "  user a b\n", "d.conf:3:3: 'user' takes 1 argument, got 2" },
 		{ BASE "user no-such-user-n64\n", "d.conf:3:1: unknown user 'no-such-user-n64'" },
+		{ BASE "offload maybe\n", "d.conf:3:1: offload takes yes or no, not 'maybe'" },
+		{ BASE "offload yes\noffload no\n", "d.conf:4:1: 'offload' given twice" },
+		{ BASE "offload\n", "d.conf:3:1: 'offload' takes 1 argument, got 0" },
 		{ BASE "user abcdefghijklmnopqrstuvwxyz0123456\n",
 		  "d.conf:3:1: user name 'abcdefghijklmnopqrstuvwxyz0123456' is longer than 32 "
 		  "characters" },
@@ -153,12 +159,14 @@ static void test_format(void)
 	daemon_conf_defaults(&dc);
 	n = daemon_conf_format(&dc, buf, sizeof buf);
 	CU_ASSERT_STRING_EQUAL(buf, "tun-device nat64\nuser nobody\n"
-	                            "control-socket /run/nat6to4d.sock\n");
+	                            "control-socket /run/nat6to4d.sock\noffload yes\n");
 	CU_ASSERT_EQUAL(n, strlen(buf));
 	snprintf(dc.pidfile, sizeof dc.pidfile, "/run/n.pid");
 	n = daemon_conf_format(&dc, small, sizeof small);
+	dc.offload = false;
+	n = daemon_conf_format(&dc, small, sizeof small);
 	CU_ASSERT_EQUAL(n, strlen("tun-device nat64\nuser nobody\n"
-	                          "control-socket /run/nat6to4d.sock\npidfile /run/n.pid\n"));
+	                          "control-socket /run/nat6to4d.sock\noffload no\npidfile /run/n.pid\n"));
 	CU_ASSERT_STRING_EQUAL(small, "tun-dev");
 }
 

@@ -12,7 +12,9 @@
 
 #include "nat6to4.h"
 
+#include <linux/virtio_net.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -33,6 +35,7 @@ struct daemon_conf {
 	char user[DCONF_USERMAX];
 	char control_socket[DCONF_SUNPATH];
 	char pidfile[DCONF_PATHMAX];   /* "" when no pidfile is written */
+	bool offload;                  /* TUN offloads (virtio-net header); default yes */
 	unsigned seen;                 /* bit per directive: each at most once */
 };
 
@@ -66,8 +69,29 @@ void dlog(const struct daemon_log *lg, int priority, const char *fmt, ...)
 
 /* ---- the TUN device (tun_linux.c) ---------------------------------------- */
 
-/* Open or create TUN device NAME (IFF_TUN|IFF_NO_PI), nonblocking. */
-int tun_open(const char *name, char *err, size_t errlen);
+/* Open or create TUN device NAME (IFF_TUN|IFF_NO_PI), nonblocking. With
+ * offload, also IFF_VNET_HDR and the offloads of daemon_offload.c; *what
+ * says which were granted ("csum,tso6", or "" for none). */
+int tun_open(const char *name, bool offload, char *what, size_t whatlen, char *err,
+             size_t errlen);
+
+/* ---- TUN offloads (daemon_offload.c) ------------------------------------- */
+
+/* One packet read with its virtio-net header (IFF_VNET_HDR). */
+struct offload_pkt {
+	struct virtio_net_hdr in;  /* as read */
+	bool partial;              /* its TCP/UDP checksum field was flipped */
+};
+
+/* Before the core: turn a partial checksum into one the core's RFC 1624
+ * updates keep right, or finish it. -1: a header we cannot honour (drop). */
+int offload_prepare(struct offload_pkt *op, uint8_t *pkt, size_t len,
+                    const nat6to4_config *cfg);
+/* After the core, for one packet it emitted: the header to write in front
+ * of it; when the checksum field must be flipped back, its offset (the
+ * new value in *field), else 0. */
+size_t offload_finish(const struct offload_pkt *op, const uint8_t *out, size_t len,
+                      bool translated, struct virtio_net_hdr *oh, uint16_t *field);
 
 /* ---- the control socket (daemon_ctl.c) ----------------------------------- */
 
@@ -97,6 +121,8 @@ char *ctl_answer(struct daemon *d, const char *line, size_t *len);
 
 struct daemon_stats {
 	uint64_t tun_reads, tun_writes, tun_write_errors, wakeups, reloads, reloads_refused;
+	uint64_t offload_drops;   /* a virtio-net header we could not honour */
+	uint64_t gso_reads;       /* super-packets read (each many segments) */
 };
 
 struct daemon {
@@ -106,6 +132,9 @@ struct daemon {
 	nat6to4_config *cfg;     /* in force, for `show config` */
 	nat6to4 *nat;
 	int tun_fd, ctl_fd, sig_fd;
+	bool vnet_hdr;           /* packets on tun_fd carry a virtio-net header */
+	char offloads[64];       /* the offloads granted, for the log and `show` */
+	struct offload_pkt cur;  /* the packet being translated (vnet_hdr only) */
 	uint64_t last_expire_ns;
 	struct daemon_stats stats;
 	struct ctl_client clients[CTL_MAX_CLIENTS];

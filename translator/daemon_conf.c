@@ -6,6 +6,7 @@
  *   user NAME              who the daemon runs as after opening it (nobody)
  *   control-socket PATH    where nat6to4ctl connects (/run/nat6to4d.sock)
  *   pidfile PATH           optional
+ *   offload yes|no         TUN offloads: checksums and IPv6 super-packets (yes)
  *
  * The core prefixes our messages with file:line:col (the keyword's column).
  */
@@ -17,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { SEEN_TUN = 1, SEEN_USER = 2, SEEN_SOCKET = 4, SEEN_PIDFILE = 8 };
+enum { SEEN_TUN = 1, SEEN_USER = 2, SEEN_SOCKET = 4, SEEN_PIDFILE = 8, SEEN_OFFLOAD = 16 };
 
 void daemon_conf_defaults(struct daemon_conf *dc)
 {
@@ -25,6 +26,17 @@ void daemon_conf_defaults(struct daemon_conf *dc)
 	snprintf(dc->tun_device, sizeof dc->tun_device, "%s", DCONF_DEFAULT_TUN);
 	snprintf(dc->user, sizeof dc->user, "%s", DCONF_DEFAULT_USER);
 	snprintf(dc->control_socket, sizeof dc->control_socket, "%s", DCONF_DEFAULT_SOCKET);
+	dc->offload = true;
+}
+
+static int yes_no(bool *dst, const char *what, const char *v, char *err, size_t errlen)
+{
+	if (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0) {
+		*dst = v[0] == 'y';
+		return 0;
+	}
+	snprintf(err, errlen, "%s takes yes or no, not '%.64s'", what, v);
+	return -1;
 }
 
 /* The kernel's dev_valid_name(): 1-15 bytes, not . or .., no / : or blank. */
@@ -86,6 +98,7 @@ static int handle(struct daemon_conf *dc, unsigned bit, const char *v, char *err
 	switch (bit) {
 	case SEEN_TUN: return tun_name(dc, v, err, errlen);
 	case SEEN_USER: return user_name(dc, v, err, errlen);
+	case SEEN_OFFLOAD: return yes_no(&dc->offload, "offload", v, err, errlen);
 	case SEEN_SOCKET:
 		return abs_path(dc->control_socket, sizeof dc->control_socket, "control-socket", v,
 		                err, errlen);
@@ -105,6 +118,7 @@ int daemon_conf_directive(void *user, const char *keyword, const char *const *ar
 		{ "user", SEEN_USER },
 		{ "control-socket", SEEN_SOCKET },
 		{ "pidfile", SEEN_PIDFILE },
+		{ "offload", SEEN_OFFLOAD },
 	};
 	struct daemon_conf *dc = user;
 
@@ -185,8 +199,8 @@ nat6to4_config *daemon_conf_load(const char *path, struct daemon_conf *dc, char 
 
 size_t daemon_conf_format(const struct daemon_conf *dc, char *buf, size_t len)
 {
-	int n = snprintf(buf, len, "tun-device %s\nuser %s\ncontrol-socket %s\n", dc->tun_device,
-	                 dc->user, dc->control_socket);
+	int n = snprintf(buf, len, "tun-device %s\nuser %s\ncontrol-socket %s\noffload %s\n",
+	                 dc->tun_device, dc->user, dc->control_socket, dc->offload ? "yes" : "no");
 	size_t used = n < 0 ? 0 : (size_t)n;
 
 	if (dc->pidfile[0]) {

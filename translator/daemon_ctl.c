@@ -112,6 +112,9 @@ static void show_counters(struct daemon *d, struct text *t)
 	tprintf(t, "%-22s %14llu\n", "tun-write-errors",
 	        (unsigned long long)d->stats.tun_write_errors);
 	tprintf(t, "%-22s %14llu\n", "tun-wakeups", (unsigned long long)d->stats.wakeups);
+	tprintf(t, "%-22s %14s\n", "tun-offloads", d->vnet_hdr ? (d->offloads[0] ? d->offloads : "none granted") : "off");
+	tprintf(t, "%-22s %14llu\n", "tun-super-packets", (unsigned long long)d->stats.gso_reads);
+	tprintf(t, "%-22s %14llu\n", "tun-offload-drops", (unsigned long long)d->stats.offload_drops);
 	tprintf(t, "%-22s %14llu\n", "reloads", (unsigned long long)d->stats.reloads);
 	tprintf(t, "%-22s %14llu\n", "reloads-refused",
 	        (unsigned long long)d->stats.reloads_refused);

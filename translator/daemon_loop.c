@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/uio.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,13 +37,35 @@ uint64_t daemon_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* With a virtio-net header: header, then the packet, its checksum field
+ * replaced when offload_finish says so (the core's buffer is not ours to
+ * write into, so the field goes out as its own piece). */
+static ssize_t write_vnet(struct daemon *d, const struct nat6to4_out *out)
+{
+	struct virtio_net_hdr oh;
+	uint16_t field;
+	size_t at = offload_finish(&d->cur, out->data, out->len,
+	                           out->kind == NAT6TO4_OUT_TRANSLATED, &oh, &field);
+	struct iovec iov[4] = { { &oh, sizeof oh }, { (void *)out->data, out->len } };
+	int n = 2;
+
+	if (at) {
+		iov[1].iov_len = at;
+		iov[2] = (struct iovec){ &field, 2 };
+		iov[3] = (struct iovec){ (void *)(out->data + at + 2), out->len - at - 2 };
+		n = 4;
+	}
+	return writev(d->tun_fd, iov, n) - (ssize_t)sizeof oh;
+}
+
 static void emit_to_tun(void *user, const struct nat6to4_out *out)
 {
 	struct daemon *d = user;
+	ssize_t n = d->vnet_hdr ? write_vnet(d, out) : write(d->tun_fd, out->data, out->len);
 
 	/* A TUN write is netif_rx(): it does not block; a failure (no buffer,
 	 * device down) loses this packet only, as a router would. */
-	if (write(d->tun_fd, out->data, out->len) == (ssize_t)out->len)
+	if (n == (ssize_t)out->len)
 		d->stats.tun_writes++;
 	else
 		d->stats.tun_write_errors++;
@@ -82,6 +105,26 @@ void daemon_packet(struct daemon *d, const uint8_t *pkt, size_t len, uint64_t no
 	}
 }
 
+/* A read with a virtio-net header in front of the packet. */
+static void vnet_packet(struct daemon *d, size_t n, uint64_t now)
+{
+	uint8_t *pkt = d->buf + sizeof d->cur.in;
+
+	if (n < sizeof d->cur.in) {
+		d->stats.offload_drops++;
+		return;
+	}
+	memcpy(&d->cur.in, d->buf, sizeof d->cur.in);
+	n -= sizeof d->cur.in;
+	if (d->cur.in.gso_type != VIRTIO_NET_HDR_GSO_NONE)
+		d->stats.gso_reads++;
+	if (n == 0 || offload_prepare(&d->cur, pkt, n, d->cfg) < 0) {
+		d->stats.offload_drops++;
+		return;
+	}
+	daemon_packet(d, pkt, n, now);
+}
+
 /* Drain the TUN device: up to TUN_BATCH packets per wakeup. */
 static void tun_drain(struct daemon *d)
 {
@@ -96,19 +139,24 @@ static void tun_drain(struct daemon *d)
 			return;
 		}
 		d->stats.tun_reads++;
-		daemon_packet(d, d->buf, (size_t)n, now);
+		if (d->vnet_hdr)
+			vnet_packet(d, (size_t)n, now);
+		else
+			daemon_packet(d, d->buf, (size_t)n, now);
 	}
 }
 
 /* Directives that only a restart can change: say so rather than ignore. */
 static void note_restart_only(struct daemon *d, const struct daemon_conf *nc)
 {
-	static const char *const names[] = { "tun-device", "user", "control-socket", "pidfile" };
+	static const char *const names[] = { "tun-device", "user", "control-socket", "pidfile",
+	                                     "offload" };
 	const char *oldv[] = { d->dconf.tun_device, d->dconf.user, d->dconf.control_socket,
-	                       d->dconf.pidfile };
-	const char *newv[] = { nc->tun_device, nc->user, nc->control_socket, nc->pidfile };
+	                       d->dconf.pidfile, d->dconf.offload ? "yes" : "no" };
+	const char *newv[] = { nc->tun_device, nc->user, nc->control_socket, nc->pidfile,
+	                       nc->offload ? "yes" : "no" };
 
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		if (strcmp(oldv[i], newv[i]) != 0)
 			dlog(&d->log, LOG_WARNING, "reload: %s changed to '%s'; it takes effect "
 			     "after a restart (still '%s')", names[i], newv[i], oldv[i]);

@@ -163,9 +163,11 @@ static int open_all(struct daemon *d, char *err, size_t errlen)
 	d->nat = nat6to4_new(d->cfg, err, errlen);
 	if (!d->nat)
 		return EXIT_CONFIG;
-	d->tun_fd = tun_open(d->dconf.tun_device, err, errlen);
+	d->tun_fd = tun_open(d->dconf.tun_device, d->dconf.offload, d->offloads, sizeof d->offloads,
+	                     err, errlen);
 	if (d->tun_fd < 0)
 		return 1;
+	d->vnet_hdr = d->dconf.offload;
 	d->ctl_fd = ctl_listen(d->dconf.control_socket, err, errlen);
 	if (d->ctl_fd < 0)
 		return 1;

@@ -3,7 +3,9 @@
  * It answers like the embedded device of the seed (Allegro RomPager 4.34):
  * the same headers in the same order, a 32-byte text/xml body; a path given
  * with -u serves a file instead (the 10 MB download of the real-world test).
- * One request per connection, then it closes, as RomPager did.  Every
+ * One request per connection, then it closes, as RomPager did.  A POST
+ * (not a RomPager thing: the test's upload through the translator) is
+ * answered with the SHA-256 of its body, `sha256 HEX`, and logged the same.  Every
  * request is logged with the client's address and port, so the test can
  * check that the server saw the translator's pool4 address and not the
  * IPv6 client.
@@ -26,6 +28,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sha2.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -228,6 +231,48 @@ static void request_target(const char *req, char *method, char *path, size_t len
 	path[n] = '\0';
 }
 
+/* Content-Length of a request head, or -1. */
+static long long content_length(const char *req)
+{
+	for (const char *p = req; (p = strchr(p, '\n')) != NULL;) {
+		p++;
+		if (strncasecmp(p, "Content-Length:", 15) == 0)
+			return strtoll(p + 15, NULL, 10);
+	}
+	return -1;
+}
+
+/* Reads the body (its first bytes may already be in req after the head)
+ * and answers its SHA-256; the hex digest goes to *hex for the log. */
+static bool answer_upload(int fd, const char *req, size_t len, char hex[SHA256_DIGEST_STRING_LENGTH])
+{
+	const char *end = strstr(req, "\r\n\r\n");
+	long long want = content_length(req);
+	SHA2_CTX ctx;
+	char buf[65536];
+	long long got = 0;
+
+	if (!end || want < 0)
+		return false;
+	SHA256Init(&ctx);
+	size_t already = len - (size_t)(end + 4 - req);
+	SHA256Update(&ctx, (const uint8_t *)end + 4, already);
+	got = (long long)already;
+	while (got < want) {
+		ssize_t r = read(fd, buf, sizeof buf);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return false;
+		SHA256Update(&ctx, (const uint8_t *)buf, (size_t)r);
+		got += r;
+	}
+	SHA256End(&ctx, hex);
+	char body[100];
+	int n = snprintf(body, sizeof body, "sha256 %s\n", hex);
+	return send_head(fd, "text/plain", (unsigned long long)n) && write_all(fd, body, (size_t)n);
+}
+
 static void serve(int fd, const struct options *o, const char *who, int port, FILE *log)
 {
 	char req[REQ_MAX], method[16], path[256];
@@ -242,6 +287,13 @@ static void serve(int fd, const struct options *o, const char *who, int port, FI
 	request_target(req, method, path, sizeof path);
 	bool head_only = strcmp(method, "HEAD") == 0;
 	bool ok;
+	char hex[SHA256_DIGEST_STRING_LENGTH] = "";
+	if (strcmp(method, "POST") == 0) {
+		ok = answer_upload(fd, req, len, hex);
+		fprintf(log, "client %s port %d: POST %s sha256 %s %s\n", who, port, path,
+		        hex[0] ? hex : "-", ok ? "200 sent" : "aborted");
+		return;
+	}
 	if (o->url && strcmp(path, o->url) == 0) {
 		ok = send_file(fd, o->file, head_only);
 	} else {
