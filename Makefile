@@ -29,7 +29,8 @@ CORE_SRC  := $(filter-out translator/nat6to4.c translator/nat6to4d.c translator/
                translator/tun_linux.c translator/daemon_%.c translator/nat6to4ctl.c, \
                $(wildcard translator/*.c))
 CLI_SRC   := translator/nat6to4.c $(wildcard translator/cli_*.c)
-# nat6to4d: the Linux daemon; daemon_conf.o is also linked into the unit tests.
+# nat6to4d: the Linux daemon; daemon_conf.o and daemon_offload.o are also linked into
+# the unit tests.
 DAEMON_SRC := translator/nat6to4d.c translator/tun_linux.c $(wildcard translator/daemon_*.c)
 DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/%.o)
 SIM_SRC   := $(filter-out sim/main.c, $(shell find sim -name '*.c' 2>/dev/null | LC_ALL=C sort))
@@ -89,9 +90,9 @@ bin/rompager-httpd: $(BUILD)/tests/realworld/rompager_httpd.o
 	@mkdir -p bin
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lmd
 
-bin/unit-tests: $(TEST_OBJ) $(SIM_OBJ) $(BUILD)/translator/daemon_conf.o $(LIB)
+bin/unit-tests: $(TEST_OBJ) $(SIM_OBJ) $(BUILD)/translator/daemon_conf.o $(BUILD)/translator/daemon_offload.o $(LIB)
 	@mkdir -p bin
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(SIM_OBJ) $(BUILD)/translator/daemon_conf.o $(LIB) $(CUNIT_LIBS) $(LIBNET_LIBS) $(PCAP_LIBS) -lmd
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(SIM_OBJ) $(BUILD)/translator/daemon_conf.o $(BUILD)/translator/daemon_offload.o $(LIB) $(CUNIT_LIBS) $(LIBNET_LIBS) $(PCAP_LIBS) -lmd
 
 bin/bench-core: $(BENCH_OBJ) $(LIB)
 	@mkdir -p bin
@@ -122,8 +123,8 @@ check-sanitize: deps
 	  CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	  LIB=build-asan/libnat6to4.a build-asan/unit-tests
 
-build-asan/unit-tests: $(TEST_OBJ) $(SIM_OBJ) $(BUILD)/translator/daemon_conf.o $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(SIM_OBJ) $(BUILD)/translator/daemon_conf.o $(LIB) $(CUNIT_LIBS) $(LIBNET_LIBS) $(PCAP_LIBS) -lmd
+build-asan/unit-tests: $(TEST_OBJ) $(SIM_OBJ) $(BUILD)/translator/daemon_conf.o $(BUILD)/translator/daemon_offload.o $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(SIM_OBJ) $(BUILD)/translator/daemon_conf.o $(BUILD)/translator/daemon_offload.o $(LIB) $(CUNIT_LIBS) $(LIBNET_LIBS) $(PCAP_LIBS) -lmd
 
 build-asan/libnat6to4.a: $(CORE_OBJ)
 	rm -f $@
