@@ -266,7 +266,7 @@ static void run(struct scn_session *r)
 {
 	sim_time end = planned_end(r->s);
 
-	if (r->sim->now < end)
+	if (r->sim->now <= end) /* events at `now` itself still run */
 		sim_run_until(r->sim, end);
 	if (r->s->has_end)
 		return;
@@ -379,7 +379,7 @@ sim_time scn_session_planned_end(const struct scn_session *r)
 
 void scn_session_run_until(struct scn_session *r, sim_time t)
 {
-	if (t > r->sim->now)
+	if (t >= r->sim->now)
 		sim_run_until(r->sim, t);
 }
 
