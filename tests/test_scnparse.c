@@ -397,6 +397,54 @@ static void test_memory_errors(void)
 	                 "250ms or +2s)");
 }
 
+/* Goals group the expectations after them; those before the first goal
+ * have none (-1), and `v6lab run` sees the same expectations as without. */
+static void test_goals(void)
+{
+	struct scn *s = load_text("node a host\n"
+	                          "expect within 1s a says \"up\"\n"
+	                          "goal \"first \\\"one\\\"\" hint \"look at a\"  # c\n"
+	                          "expect within 1s a says \"x\"\n"
+	                          "expect within 1s a says \"y\"\n"
+	                          "goal \"second\" hint \"h2\"\n"
+	                          "expect within 1s a says \"z\"\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL_FATAL(s->ngoals, 2);
+	CU_ASSERT_STRING_EQUAL(s->goals[0].text, "first \"one\"");
+	CU_ASSERT_STRING_EQUAL(s->goals[0].hint, "look at a");
+	CU_ASSERT_EQUAL(s->goals[0].pos.line, 3);
+	CU_ASSERT_EQUAL(s->goals[0].pos.col, 1);
+	CU_ASSERT_STRING_EQUAL(s->goals[1].text, "second");
+	CU_ASSERT_EQUAL_FATAL(s->nexpects, 4);
+	CU_ASSERT_EQUAL(s->expects[0].goal, -1);
+	CU_ASSERT_EQUAL(s->expects[1].goal, 0);
+	CU_ASSERT_EQUAL(s->expects[2].goal, 0);
+	CU_ASSERT_EQUAL(s->expects[3].goal, 1);
+	scn_free(s);
+}
+
+static void test_goal_errors(void)
+{
+	check_text_error("node a host\ngoal\n",
+	                 "t.scn:2:5: missing goal text (a \"quoted string\")");
+	check_text_error("node a host\ngoal ping works\n",
+	                 "t.scn:2:6: expected goal text as a \"quoted string\"");
+	check_text_error("node a host\ngoal \"\" hint \"h\"\n", "t.scn:2:6: empty goal text");
+	check_text_error("node a host\ngoal \"g\"\n",
+	                 "t.scn:2:9: expected 'hint \"TEXT\"' after the goal text");
+	check_text_error("node a host\ngoal \"g\" hint\n",
+	                 "t.scn:2:14: missing hint text (a \"quoted string\")");
+	check_text_error("node a host\ngoal \"g\" hint \"\"\n", "t.scn:2:15: empty hint text");
+	check_text_error("node a host\ngoal \"g\" hint \"h\" extra\n",
+	                 "t.scn:2:19: unexpected 'extra'");
+	check_text_error("node a host\ngoal \"g\" hint \"h\"\nexpect within 1s a says \"x\"\n"
+	                 "goal \"g\" hint \"i\"\n",
+	                 "t.scn:4:6: goal \"g\" is already set on line 2");
+	check_text_error("node a host\ngoal \"g\" hint \"h\"\ngoal \"k\" hint \"i\"\n"
+	                 "expect within 1s a says \"x\"\n",
+	                 "t.scn:2:1: goal \"g\" has no expectations (put 'expect' lines after it)");
+}
+
 static void test_durations(void)
 {
 	static const struct {
@@ -463,7 +511,9 @@ int suite_scnparse(void)
 	    !CU_add_test(s, "durations", test_durations) ||
 	    !CU_add_test(s, "dates", test_dates) ||
 	    !CU_add_test(s, "link_actions", test_link_actions) ||
-	    !CU_add_test(s, "node_user", test_node_user))
+	    !CU_add_test(s, "node_user", test_node_user) ||
+	    !CU_add_test(s, "goals", test_goals) ||
+	    !CU_add_test(s, "goal_errors", test_goal_errors))
 		return -1;
 	return 0;
 }

@@ -98,6 +98,11 @@ void scn_free(struct scn *s)
 	}
 	for (size_t i = 0; i < s->nexpects; i++)
 		free_expect(&s->expects[i]);
+	for (size_t i = 0; i < s->ngoals; i++) {
+		free(s->goals[i].text);
+		free(s->goals[i].hint);
+	}
+	free(s->goals);
 	free(s->nodes);
 	free(s->links);
 	free(s->ifaces);

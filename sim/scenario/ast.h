@@ -120,9 +120,19 @@ struct scn_expect {
 	struct scn_pos pos, node_pos, link_pos, text_pos, via_pos, iface_pos;
 	struct scn_addr prefix;  /* EXP_ROUTE: the prefix; EXP_ADDRESS: the address */
 	bool has_plen;           /* EXP_ADDRESS written ADDR/LEN: check the length too */
+	int goal;                /* index in scn.goals of the goal line above; -1: none */
 	/* Filled in by validation. */
 	bool regex_ok;
 	regex_t regex;           /* EXP_MATCHES */
+};
+
+/* A `goal "TEXT" hint "TEXT"` line (the labs' checker): the expectations
+ * after it, up to the next goal line, are this goal's. `v6lab run`
+ * ignores goals. */
+struct scn_goal {
+	char *text;
+	char *hint;
+	struct scn_pos pos;
 };
 
 struct scn {
@@ -153,6 +163,8 @@ struct scn {
 	size_t nats;
 	struct scn_expect *expects;
 	size_t nexpects;
+	struct scn_goal *goals;
+	size_t ngoals;
 };
 
 /* An error with its place: FILE:LINE:COL: message. */

@@ -863,7 +863,8 @@ static void expect_clear(struct scn_expect *e)
 
 static int p_expect(struct parser *p, struct scn_pos kw)
 {
-	struct scn_expect e = { .pos = kw, .line = p->line, .start = p->window_start };
+	struct scn_expect e = { .pos = kw, .line = p->line, .start = p->window_start,
+		                .goal = (int)p->s->ngoals - 1 };
 
 	if (exp_body(p, &e, kw) < 0) {
 		expect_clear(&e);
@@ -878,6 +879,66 @@ static int p_expect(struct parser *p, struct scn_pos kw)
 	return 0;
 }
 
+/* ---- goal ------------------------------------------------------------- */
+
+/* `goal "TEXT" hint "TEXT"`: what `v6lab lab check` reports as met or not
+ * met; the expectations after it, up to the next goal line, are its. */
+static int goal_body(struct parser *p, struct scn_goal *g)
+{
+	struct scn_pos tat = lex_pos(&p->l);
+
+	if (lex_string(&p->l, &g->text, "goal text") < 0)
+		return -1;
+	if (g->text[0] == '\0')
+		return perr(p, tat, "empty goal text");
+	for (size_t i = 0; i < p->s->ngoals; i++)
+		if (strcmp(p->s->goals[i].text, g->text) == 0)
+			return perr(p, tat, "goal \"%s\" is already set on line %d", g->text,
+			            p->s->goals[i].pos.line);
+	if (!lex_keyword(&p->l, "hint"))
+		return perr(p, lex_pos(&p->l), "expected 'hint \"TEXT\"' after the goal text");
+	struct scn_pos hat = lex_pos(&p->l);
+	if (lex_string(&p->l, &g->hint, "hint text") < 0)
+		return -1;
+	if (g->hint[0] == '\0')
+		return perr(p, hat, "empty hint text");
+	return lex_expect_end(&p->l);
+}
+
+static int p_goal(struct parser *p, struct scn_pos kw)
+{
+	struct scn_goal g = { .pos = kw };
+
+	if (goal_body(p, &g) < 0) {
+		free(g.text);
+		free(g.hint);
+		return -1;
+	}
+	struct scn_goal *n = scn_grow(&p->s->goals, &p->s->ngoals, sizeof *n);
+	if (!n) {
+		free(g.text);
+		free(g.hint);
+		return perr(p, kw, "out of memory");
+	}
+	*n = g;
+	return 0;
+}
+
+/* A goal with no expectation would be met by doing nothing. */
+static int goals_have_expects(struct parser *p)
+{
+	for (size_t g = 0; g < p->s->ngoals; g++) {
+		bool any = false;
+		for (size_t i = 0; i < p->s->nexpects && !any; i++)
+			any = p->s->expects[i].goal == (int)g;
+		if (!any)
+			return perr(p, p->s->goals[g].pos,
+			            "goal \"%s\" has no expectations (put 'expect' lines after it)",
+			            p->s->goals[g].text);
+	}
+	return 0;
+}
+
 /* ---- the file as a whole ----------------------------------------------- */
 
 static const struct {
@@ -886,7 +947,7 @@ static const struct {
 } directives[] = {
 	{ "seed", p_seed }, { "start", p_start }, { "node", p_node },     { "link", p_link },
 	{ "iface", p_iface }, { "file", p_file }, { "at", p_at },         { "expect", p_expect },
-	{ "end", p_end },
+	{ "end", p_end },     { "goal", p_goal },
 };
 
 static int parse_line(struct parser *p)
@@ -955,6 +1016,10 @@ struct scn *scn_parse(const char *file, const char *dir, const char *text, size_
 			scn_free(s);
 			return NULL;
 		}
+	}
+	if (goals_have_expects(&p) < 0) {
+		scn_free(s);
+		return NULL;
 	}
 	return s;
 }

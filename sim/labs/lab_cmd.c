@@ -1,0 +1,143 @@
+/*
+ * `v6lab lab list | show N | run N [--dir WORK] [--out DIR] |
+ *  check N [--dir WORK] | init N --dir WORK | hash [--3sig] VALUE`
+ */
+#include "lab_int.h"
+
+#include <string.h>
+
+static const char usage_lab[] =
+	"usage: v6lab lab list\n"
+	"       v6lab lab show N\n"
+	"       v6lab lab init N --dir WORK\n"
+	"       v6lab lab run N [--dir WORK] [--out DIR]\n"
+	"       v6lab lab check N [--dir WORK]\n"
+	"       v6lab lab hash [--3sig] VALUE\n"
+	"\n"
+	"The teaching labs in labs/NN-slug/ ($V6LAB_LABS overrides labs/).\n"
+	"\n"
+	"commands:\n"
+	"  list      one line per lab: number, name, title\n"
+	"  show N    print lab N's handout (README.md)\n"
+	"  init N    copy lab N's starting files into WORK (never overwrites)\n"
+	"  run N     run lab N's scenario as `v6lab run` does, captures in out/labNN/\n"
+	"  check N   run lab N's scenario and read its answers: each goal met or not,\n"
+	"            with a hint for the first one not met\n"
+	"  hash V    the normal form of an answer and its SHA-256, for answers.check\n"
+	"            (--3sig: a number rounded to three significant figures first)\n"
+	"\n"
+	"options:\n"
+	"  --dir WORK  use WORK's copy of each configuration file the scenario reads\n"
+	"              (and WORK/answers.txt) instead of the lab's files/\n"
+	"  --out DIR   run: write the captures into DIR instead of out/labNN/\n"
+	"\n"
+	"exit status: 0 every goal met (or done), 1 a goal not met (or init found a file\n"
+	"already there), 2 usage or lab error\n";
+
+struct lab_args {
+	const char *sub;
+	const char *num;
+	const char *dir;
+	const char *out;
+	const char *value;
+	bool sig3;
+};
+
+static int lab_usage(const char *fmt, const char *arg)
+{
+	fputs("v6lab lab: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\n(v6lab lab --help lists the commands)\n", stderr);
+	return LAB_EXIT_ERROR;
+}
+
+/* 0 parsed, 1 help printed, 2 usage error. */
+static int parse_lab_args(int argc, char **argv, struct lab_args *a)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *w = argv[i];
+		if (strcmp(w, "--help") == 0 || strcmp(w, "-h") == 0) {
+			fputs(usage_lab, stdout);
+			return 1;
+		} else if (strcmp(w, "--3sig") == 0) {
+			a->sig3 = true;
+		} else if (strcmp(w, "--dir") == 0 || strcmp(w, "--out") == 0) {
+			if (i + 1 >= argc || argv[i + 1][0] == '\0')
+				return lab_usage("%s needs a directory", w);
+			*(w[2] == 'd' ? &a->dir : &a->out) = argv[++i];
+		} else if (w[0] == '-' && w[1] != '\0' && !(a->sub && strcmp(a->sub, "hash") == 0)) {
+			return lab_usage("unknown option '%s'", w);
+		} else if (!a->sub) {
+			a->sub = w;
+		} else if (!a->num && !a->value) {
+			*(strcmp(a->sub, "hash") == 0 ? &a->value : &a->num) = w;
+		} else {
+			return lab_usage("'%s' is one word too many", w);
+		}
+	}
+	if (!a->sub)
+		return lab_usage("%s", "missing command (list, show, init, run, check or hash)");
+	return 0;
+}
+
+static int lab_hash(const struct lab_args *a)
+{
+	char norm[LAB_NORM_MAX], hex[LAB_HASH_HEX];
+
+	if (!a->value)
+		return lab_usage("%s", "hash needs a VALUE");
+	if (!lab_normalise(a->value, a->sig3 ? LAB_NORM_SIG3 : LAB_NORM_TEXT, norm, sizeof norm))
+		return lab_usage(a->sig3 ? "'%s' is not a number" : "'%s' is too long", a->value);
+	lab_sha256_hex(norm, hex);
+	printf("normal form  %s\nsha256       %s\n", norm, hex);
+	return LAB_EXIT_OK;
+}
+
+/* The commands that take a lab number. */
+static int lab_numbered(const struct lab_args *a)
+{
+	static const char *const subs[] = { "show", "init", "run", "check" };
+	int num;
+	struct lab l;
+	size_t k = 0;
+
+	while (k < 4 && strcmp(a->sub, subs[k]) != 0)
+		k++;
+	if (k == 4)
+		return lab_usage("unknown command '%s' (list, show, init, run, check or hash)", a->sub);
+	if (!a->num)
+		return lab_usage("%s needs a lab number (`v6lab lab list` lists them)", a->sub);
+	if (!lab_parse_number(a->num, &num))
+		return lab_usage("invalid lab number '%s' (expected 1 to 99)", a->num);
+	if (a->out && k != 2)
+		return lab_usage("--out goes with run, not %s", a->sub);
+	if (a->dir && k == 0)
+		return lab_usage("--dir does not go with %s", a->sub);
+	if (k == 1 && !a->dir)
+		return lab_usage("%s", "init needs --dir WORK (the directory to copy the files into)");
+	if (lab_find(num, &l) < 0)
+		return LAB_EXIT_ERROR;
+	switch (k) {
+	case 0: return lab_show(&l, stdout);
+	case 1: return lab_init(&l, a->dir);
+	case 2: return lab_run(&l, a->dir, a->out);
+	default: return lab_check(&l, a->dir);
+	}
+}
+
+int v6lab_lab_main(int argc, char **argv)
+{
+	struct lab_args a = { 0 };
+	int rc = parse_lab_args(argc, argv, &a);
+
+	if (rc)
+		return rc == 1 ? LAB_EXIT_OK : rc;
+	if (strcmp(a.sub, "list") == 0) {
+		if (a.num || a.dir || a.out)
+			return lab_usage("%s", "list takes no lab number and no option");
+		return lab_list(stdout);
+	}
+	if (strcmp(a.sub, "hash") == 0)
+		return lab_hash(&a);
+	return lab_numbered(&a);
+}

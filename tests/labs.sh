@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# The labs and their checkers (labs/*/, v6lab lab): every lab with solution/
+# and wrong/ passes `v6lab lab check N --dir solution` with every goal met,
+# fails with each wrong/NAME at the goal its expect-unmet names, and does
+# not pass with its starting files/. Then the lab command's own behaviour:
+# list, show, init (never overwrites), run, --dir's "using" lines, errors.
+cd "$(dirname "$0")/.." || exit 2
+V6LAB=${V6LAB:-bin/v6lab}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+pass=0
+fail=0
+ok() { echo "ok   $*"; pass=$((pass + 1)); }
+bad() { echo "FAIL $*"; fail=$((fail + 1)); }
+
+# CMD... : runs it, output in $out, exit status in $rc.
+run() { out=$("$@" 2>&1); rc=$?; }
+
+check_lab() {
+	local dir=$1 num name want first
+	num=$((10#$(basename "$dir" | cut -c1-2)))
+	run "$V6LAB" lab check "$num" --dir "$dir/solution"
+	if [ "$rc" -eq 0 ] && ! grep -q '^\[not met\]' <<<"$out" && grep -q '^\[met\]' <<<"$out"; then
+		ok "lab $num: solution/ meets every goal ($(tail -1 <<<"$out"))"
+	else
+		bad "lab $num: solution/ (exit $rc): $(grep -m1 -A1 '^\[not met\]' <<<"$out" || tail -3 <<<"$out")"
+	fi
+	for w in "$dir"/wrong/*/; do
+		name=$(basename "$w")
+		want=$(head -1 "$w/expect-unmet" 2>/dev/null)
+		run "$V6LAB" lab check "$num" --dir "$w"
+		first=$(grep -m1 '^\[not met\]' <<<"$out")
+		if [ -z "$want" ]; then
+			bad "lab $num: wrong/$name has no expect-unmet"
+		elif [ "$rc" -eq 1 ] && [[ "$first" == *"$want"* ]]; then
+			ok "lab $num: wrong/$name: exit 1, first unmet: $first"
+		else
+			bad "lab $num: wrong/$name: exit $rc, first unmet '$first', expected '$want'"
+		fi
+	done
+	run "$V6LAB" lab check "$num"
+	if [ "$rc" -eq 1 ] && grep -q '^\[not met\]' <<<"$out"; then
+		ok "lab $num: the starting files/ do not pass ($(tail -1 <<<"$out"))"
+	else
+		bad "lab $num: the starting files/ (exit $rc): $(tail -2 <<<"$out")"
+	fi
+}
+
+for d in labs/*/; do
+	d=${d%/}
+	[ -d "$d/solution" ] && [ -d "$d/wrong" ] && check_lab "$d"
+done
+
+# list: one line per lab, number, slug, title from the handout.
+run "$V6LAB" lab list
+if [ "$rc" -eq 0 ] && grep -qx '  1  addressing       Addressing: a /48, 65,536 /64s, EUI-64, sla-id, mapped IPv4 addresses' <<<"$out" &&
+   grep -q '^  2  nd-multicast ' <<<"$out"; then
+	ok "lab list: lines for labs 1 and 2"
+else
+	bad "lab list (exit $rc): $out"
+fi
+
+# show: the handout itself.
+run "$V6LAB" lab show 1
+if [ "$rc" -eq 0 ] && [ "$out" = "$(cat labs/01-addressing/README.md)" ]; then
+	ok "lab show 1 prints labs/01-addressing/README.md"
+else
+	bad "lab show 1 (exit $rc)"
+fi
+
+# init: copies files/, then refuses to overwrite (exit 1, the file named).
+run "$V6LAB" lab init 1 --dir "$work/w1"
+if [ "$rc" -eq 0 ] && cmp -s labs/01-addressing/files/answers.txt "$work/w1/answers.txt"; then
+	ok "lab init 1 copies files/answers.txt into a new directory"
+else
+	bad "lab init 1 (exit $rc): $out"
+fi
+echo "q1_count56 = 256" >"$work/w1/answers.txt"
+run "$V6LAB" lab init 1 --dir "$work/w1"
+if [ "$rc" -eq 1 ] && grep -q "$work/w1/answers.txt already exists" <<<"$out" &&
+   [ "$(cat "$work/w1/answers.txt")" = "q1_count56 = 256" ]; then
+	ok "lab init 1 again: exit 1, names the file, leaves it alone"
+else
+	bad "lab init again (exit $rc): $out"
+fi
+
+# A student's partial answers: the "using" line, goal 1 still unmet (3 of 4 keys).
+printf 'q1_count56 = 256\nq1_count64 = 65536\nq1_first56 = 2001:df0:9::/56\n' >"$work/w1/answers.txt"
+run "$V6LAB" lab check 1 --dir "$work/w1"
+if [ "$rc" -eq 1 ] && grep -qx "using $work/w1/answers.txt for the answers" <<<"$out" &&
+   grep -q '^\[not met\] 1\. ' <<<"$out" && grep -qx '0 of 8 goals met' <<<"$out"; then
+	ok "lab check 1 with three of goal 1's four answers: goal 1 not met, 0 of 8"
+else
+	bad "lab check 1 partial (exit $rc): $out"
+fi
+
+# A bad answers file: FILE:LINE:COL, exit 2.
+printf 'q1_count56 = 256\nq1_count64 65536\n' >"$work/w1/answers.txt"
+run "$V6LAB" lab check 1 --dir "$work/w1"
+if [ "$rc" -eq 2 ] && grep -q "^$work/w1/answers.txt:2:1: expected KEY = VALUE" <<<"$out"; then
+	ok "a line without '=' in answers.txt: file:line:col, exit 2"
+else
+	bad "bad answers.txt (exit $rc): $out"
+fi
+printf 'q1_count5 = 256\n' >"$work/w1/answers.txt"
+run "$V6LAB" lab check 1 --dir "$work/w1"
+if [ "$rc" -eq 2 ] && grep -q "answers.txt:1:1: unknown key 'q1_count5'" <<<"$out"; then
+	ok "a misspelt key: named with file:line:col, exit 2"
+else
+	bad "misspelt key (exit $rc): $out"
+fi
+
+# Lab 1 has no scenario: run points at v6lab addr.
+run "$V6LAB" lab run 1
+if [ "$rc" -eq 2 ] && grep -q 'lab 1 has no scenario' <<<"$out" && grep -q 'v6lab addr' <<<"$out"; then
+	ok "lab run 1: no scenario, points at v6lab addr"
+else
+	bad "lab run 1 (exit $rc): $out"
+fi
+
+# lab run 2: the transcript and the captures in --out.
+run "$V6LAB" lab run 2 --out "$work/out2"
+if [ "$rc" -eq 0 ] && [ -s "$work/out2/lan.pcap" ] && grep -q '^PASS ' <<<"$out"; then
+	ok "lab run 2 --out: exit 0, PASS lines, lan.pcap written"
+else
+	bad "lab run 2 (exit $rc): $(tail -3 <<<"$out")"
+fi
+if command -v tshark >/dev/null; then
+	n=$(tshark -r "$work/out2/lan.pcap" -Y 'arp || eth.dst == ff:ff:ff:ff:ff:ff' 2>/dev/null | wc -l)
+	m=$(tshark -r "$work/out2/lan.pcap" -Y 'icmpv6.type == 135 && ipv6.dst == ff02::1:ff53:b0f8 && eth.dst == 33:33:ff:53:b0:f8' 2>/dev/null | wc -l)
+	if [ "$n" -eq 0 ] && [ "$m" -ge 2 ]; then
+		ok "tshark on lab 2's lan.pcap: no ARP or broadcast, $m NS to ff02::1:ff53:b0f8 on 33:33:ff:53:b0:f8"
+	else
+		bad "tshark on lab 2's capture: $n ARP/broadcast frames, $m NS to a2's group"
+	fi
+fi
+
+# --dir with a scenario file: the override line and the student's file used;
+# a file the scenario needs in neither place is named.
+mkdir -p "$work/labs/09-t/files" "$work/w9"
+cat >"$work/labs/09-t/lab.scn" <<'SCN'
+node a host
+link l ethernet a:e0
+file a:/etc/motd from files/motd
+at 1s a# cat /etc/motd
+goal "a says hello" hint "write hello into motd"
+expect within 1s a says "hello"
+SCN
+echo 'bye' >"$work/labs/09-t/files/motd"
+echo '# Lab 9 — Test' >"$work/labs/09-t/README.md"
+echo 'hello' >"$work/w9/motd"
+run env V6LAB_LABS="$work/labs" "$V6LAB" lab check 9 --dir "$work/w9"
+if [ "$rc" -eq 0 ] && grep -qx "using $work/w9/motd for a:/etc/motd" <<<"$out" &&
+   grep -qx '\[met\]     1\. a says hello' <<<"$out" && head -1 <<<"$out" | grep -qx 'lab 9 — Test'; then
+	ok "--dir: the student's motd replaces files/motd (using line, goal met)"
+else
+	bad "--dir override (exit $rc): $out"
+fi
+run env V6LAB_LABS="$work/labs" "$V6LAB" lab check 9
+if [ "$rc" -eq 1 ] && grep -qx '          hint: write hello into motd' <<<"$out"; then
+	ok "without --dir: files/motd, goal not met, its hint printed"
+else
+	bad "no --dir (exit $rc): $out"
+fi
+rm "$work/labs/09-t/files/motd" "$work/w9/motd"
+run env V6LAB_LABS="$work/labs" "$V6LAB" lab check 9 --dir "$work/w9"
+if [ "$rc" -eq 2 ] && grep -q "lab 9 needs motd for a:/etc/motd" <<<"$out"; then
+	ok "a file in neither place: named, exit 2"
+else
+	bad "missing file (exit $rc): $out"
+fi
+
+# Usage errors.
+run "$V6LAB" lab check 99
+if [ "$rc" -eq 2 ] && grep -q 'no lab 99' <<<"$out"; then ok "lab check 99: no such lab, exit 2"; else bad "lab 99 (exit $rc): $out"; fi
+run "$V6LAB" lab check x1
+if [ "$rc" -eq 2 ] && grep -q "invalid lab number 'x1'" <<<"$out"; then ok "lab check x1: invalid number, exit 2"; else bad "x1 (exit $rc): $out"; fi
+run "$V6LAB" lab init 1
+if [ "$rc" -eq 2 ] && grep -q 'init needs --dir' <<<"$out"; then ok "lab init without --dir: exit 2"; else bad "init no dir (exit $rc): $out"; fi
+
+# hash: the normal form and the SHA-256 that sha256sum gives for it.
+run "$V6LAB" lab hash ' 2001:DF0:0009::0202:0083:0176:0248 '
+want=$(printf '%s' '2001:df0:9:0:202:83:176:248' | sha256sum | cut -d' ' -f1)
+if [ "$rc" -eq 0 ] && grep -qx 'normal form  2001:df0:9:0:202:83:176:248' <<<"$out" &&
+   grep -qx "sha256       $want" <<<"$out"; then
+	ok "lab hash: RFC 5952 normal form and sha256sum's hash of it"
+else
+	bad "lab hash (exit $rc): $out"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
