@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct collector {
+struct ladder_collector {
 	const struct scn *s;
-	const struct ladder_opts *o;
-	const bool *chosen;      /* per scenario link */
+	sim_time from, to;       /* the window */
+	bool *chosen;            /* per scenario link */
 	struct ladder *l;
 };
 
@@ -171,11 +171,11 @@ static void add_arrow(struct ladder *l, const struct sim_frame_info *f)
 	a->label = sim_xstrdup(label);
 }
 
-static void ladder_tap(void *user, const struct sim_frame_info *f)
+void ladder_collector_tap(void *user, const struct sim_frame_info *f)
 {
-	struct collector *c = user;
+	struct ladder_collector *c = user;
 
-	if (f->time < c->o->from || f->time > c->o->to)
+	if (f->time < c->from || f->time > c->to)
 		return;
 	long i = link_index(c->s, f->link->name, strlen(f->link->name));
 	if (i >= 0 && c->chosen[i])
@@ -184,30 +184,48 @@ static void ladder_tap(void *user, const struct sim_frame_info *f)
 
 /* ---- the run ----------------------------------------------------------- */
 
-int ladder_collect(struct scn *s, const struct ladder_opts *o, struct ladder **out,
-                   struct scn_diag *d)
+struct ladder_collector *ladder_collector_begin(const struct scn *s, const struct ladder_opts *o,
+                                               struct scn_diag *d)
 {
 	bool *chosen = sim_xcalloc(s->nlinks + 1, sizeof *chosen);
 
-	*out = NULL;
 	if (choose_links(s, o->links, chosen, d) < 0) {
 		free(chosen);
-		return SCN_EXIT_INVALID;
+		return NULL;
 	}
-	struct ladder *l = sim_xcalloc(1, sizeof *l);
-	struct collector c = { .s = s, .o = o, .chosen = chosen, .l = l };
+	struct ladder_collector *c = sim_xcalloc(1, sizeof *c);
+	*c = (struct ladder_collector){ .s = s, .from = o->from, .to = o->to, .chosen = chosen,
+	                                .l = sim_xcalloc(1, sizeof *c->l) };
+	return c;
+}
+
+struct ladder *ladder_collector_end(struct ladder_collector *c, int run_rc)
+{
+	struct ladder *l = c->l;
+
+	free(c->chosen);
+	free(c);
+	if (run_rc == SCN_EXIT_INVALID) {
+		ladder_free(l);
+		return NULL;
+	}
+	l->run_rc = run_rc;
+	return l;
+}
+
+int ladder_collect(struct scn *s, const struct ladder_opts *o, struct ladder **out,
+                   struct scn_diag *d)
+{
+	*out = NULL;
+	struct ladder_collector *c = ladder_collector_begin(s, o, d);
+	if (!c)
+		return SCN_EXIT_INVALID;
 	struct scn_run_opts ro = {
 		.quiet = true, .out = o->out ? o->out : stderr, .has_seed = o->has_seed,
-		.seed = o->seed, .frame_tap = ladder_tap, .frame_tap_user = &c,
+		.seed = o->seed, .frame_tap = ladder_collector_tap, .frame_tap_user = c,
 	};
 	int rc = scn_run(s, &ro, d);
-	free(chosen);
-	if (rc == SCN_EXIT_INVALID) {
-		ladder_free(l);
-		return rc;
-	}
-	l->run_rc = rc;
-	*out = l;
+	*out = ladder_collector_end(c, rc);
 	return rc;
 }
 

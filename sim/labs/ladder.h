@@ -65,12 +65,28 @@ int ladder_collect(struct scn *s, const struct ladder_opts *o, struct ladder **o
                    struct scn_diag *d);
 void ladder_free(struct ladder *l);
 
+/*
+ * The same from a run the caller makes (v6lab run --html): begin checks
+ * o->links (NULL and *d filled when one is unknown; only links, from and
+ * to are used); put ladder_collector_tap and the collector in the run's
+ * frame_tap; end frees the collector and hands over the ladder with the
+ * run's status (NULL when run_rc is SCN_EXIT_INVALID).
+ */
+struct ladder_collector;
+struct ladder_collector *ladder_collector_begin(const struct scn *s, const struct ladder_opts *o,
+                                               struct scn_diag *d);
+void ladder_collector_tap(void *user, const struct sim_frame_info *f);
+struct ladder *ladder_collector_end(struct ladder_collector *c, int run_rc);
+
 /* "12.000345": seconds from the start, microseconds, truncated. */
 void ladder_format_time(sim_time t, char *buf, size_t len);
 
 /* Write the diagram; 0, or -1 when a write failed. */
 int ladder_write_text(const struct ladder *l, FILE *f);
 int ladder_write_svg(const struct ladder *l, FILE *f);
+/* The <svg> element alone, without the XML declaration: for inlining in
+ * an HTML page (v6lab run --html). */
+int ladder_write_svg_element(const struct ladder *l, FILE *f);
 
 /* `v6lab ladder`: argv[0] is "ladder". Exit status like `v6lab run`. */
 int v6lab_ladder_main(int argc, char **argv);

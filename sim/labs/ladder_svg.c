@@ -64,10 +64,11 @@ static void put_escaped(FILE *f, const char *s)
 	}
 }
 
-static void prologue(const struct svg_geom *g, FILE *f)
+static void prologue(const struct svg_geom *g, bool xml_decl, FILE *f)
 {
+	if (xml_decl)
+		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
 	fprintf(f,
-	        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%u\" height=\"%u\" "
 	        "viewBox=\"0 0 %u %u\" font-family=\"monospace\" font-size=\"12\">\n",
 	        g->width, g->height, g->width, g->height);
@@ -159,15 +160,19 @@ static void row(const struct ladder_arrow *a, size_t i, const struct svg_geom *g
 	fputs("</text>\n", f);
 }
 
-int ladder_write_svg(const struct ladder *l, FILE *f)
+static int write_svg(const struct ladder *l, bool xml_decl, FILE *f)
 {
 	struct svg_geom g;
 
 	geometry(l, &g);
-	prologue(&g, f);
+	prologue(&g, xml_decl, f);
 	columns(l, &g, f);
 	for (size_t i = 0; i < l->narrows; i++)
 		row(&l->arrows[i], i, &g, f);
 	fputs("</svg>\n", f);
 	return ferror(f) ? -1 : 0;
 }
+
+int ladder_write_svg(const struct ladder *l, FILE *f) { return write_svg(l, true, f); }
+
+int ladder_write_svg_element(const struct ladder *l, FILE *f) { return write_svg(l, false, f); }
