@@ -12,6 +12,12 @@ PACKAGES=(
   libpcap-dev libnet1-dev libcunit1-dev libmd-dev
   clang libclang-rt-14-dev
   tshark tcpdump
+  # tests/step.sh, tests/shell.sh: v6lab run --step and v6lab shell driven
+  # through a terminal
+  tmux
+  # tests/html.sh: the report page and the ladder SVG rendered headless, with
+  # fonts for its text, and python3 to read the screenshots' pixels
+  chromium fonts-dejavu-core python3
   # scripts/record-real.sh: the real ping -6 whose packets replay-real.scn replays
   iputils-ping iproute2
   # tests/realworld.sh: real clients and servers across the translator

@@ -1,7 +1,7 @@
 /*
  * v6lab — run a scenario: parse, validate, run, verify (v6lab.1).
  *
- *   v6lab run FILE.scn [--out DIR] [--seed N] [--trace] [--quiet] [--stats]
+ *   v6lab run FILE.scn [--out DIR] [--seed N] [--trace] [--quiet] [--stats] [--html F.html]
  *   v6lab diff SAVED.pcap NOW.pcap [--ignore FIELD ...] [--ignore-time]  (sim/diff/)
  *   v6lab addr eui64|subnets|map|sweep ...  (sim/labs/addr.h)
  *   v6lab ladder FILE.scn [--links L,..] [--from T] [--to T] [--text | -o F.svg]  (sim/labs/)
@@ -12,8 +12,12 @@
  */
 #include "diff/pcapdiff.h" /* v6lab_diff_main: `v6lab diff` */
 #include "labs/addr.h"     /* v6lab_addr_main: `v6lab addr` (lab 1) */
+#include "labs/lab.h"      /* v6lab_lab_main: `v6lab lab` (the labs) */
 #include "labs/ladder.h"   /* v6lab_ladder_main: `v6lab ladder` */
+#include "report/report.h" /* report_run: `v6lab run --html` */
 #include "scenario/scenario.h"
+#include "shell/shell.h"   /* v6lab_shell_main: `v6lab shell` */
+#include "step/step.h"     /* step_run: `v6lab run --step` */
 
 #include <errno.h>
 #include <limits.h>
@@ -30,9 +34,12 @@
 
 static const char usage_main[] =
 	"usage: v6lab run FILE.scn [--out DIR] [--seed N] [--trace] [--quiet] [--stats]\n"
+	"                 [--html FILE.html] [--step]\n"
 	"       v6lab diff SAVED.pcap NOW.pcap [--ignore FIELD ...] [--ignore-time]\n"
 	"       v6lab ladder FILE.scn [--links L1,L2] [--from T] [--to T] [--text | -o FILE.svg]\n"
 	"       v6lab addr eui64|subnets|map|sweep ...   (v6lab addr --help)\n"
+	"       v6lab shell FILE.scn [--seed N] [--at TIME]\n"
+	"       v6lab lab list|show|init|run|check|hash ...   (v6lab lab --help)\n"
 	"       v6lab run --help | diff --help | --help | --version\n"
 	"\n"
 	"A deterministic packet simulator: a scenario file describes nodes, links, a\n"
@@ -47,11 +54,14 @@ static const char usage_main[] =
 	"                 IPv4 addresses, ping-sweep time\n"
 	"  ladder FILE    run a scenario and draw its frames as a ladder diagram\n"
 	"                 (ASCII on stdout, or -o FILE.svg; see ladder --help)\n"
+	"  shell FILE     an interactive prompt on the scenario's network (shell --help)\n"
+	"  lab CMD        the teaching labs: list, show, init, run and check them\n"
 	"\n"
 	"exit status: 0 all expectations held, 1 one failed, 2 invalid scenario or usage\n";
 
 static const char usage_run[] =
 	"usage: v6lab run FILE.scn [--out DIR] [--seed N] [--trace] [--quiet] [--stats]\n"
+	"                 [--html FILE.html] [--step]\n"
 	"\n"
 	"Validate FILE.scn (names, filters, files, times), run it, print each node's\n"
 	"commands and output as a transcript, then one PASS/FAIL line per expectation.\n"
@@ -64,6 +74,11 @@ static const char usage_run[] =
 	"  --quiet     print no transcript and no PASS lines, only failures\n"
 	"  --stats     print to stderr what the run cost: events, frames, buffers,\n"
 	"              wall time and peak memory (the only non-deterministic output)\n"
+	"  --html FILE.html  also write a report page: summary, expectations, ladder\n"
+	"              diagram, transcript, links to the captures (no script, no network)\n"
+	"  --step      pause at every frame and command: the frame decoded layer by\n"
+	"              layer, the node states that changed; keys n(ext) b(ack)\n"
+	"              c(ontinue) q(uit) ?(help), from a pipe one per line\n"
 	"  --help      print this help\n"
 	"\n"
 	"exit status: 0 all expectations held, 1 one failed, 2 invalid scenario or usage\n";
@@ -71,7 +86,9 @@ static const char usage_run[] =
 struct run_args {
 	const char *file;
 	const char *out_dir;
+	const char *html;        /* --html: the report page (sim/report/) */
 	bool want_stats;
+	bool step;               /* --step: one frame or command at a time (sim/step/) */
 	struct scn_run_opts o;
 };
 
@@ -79,7 +96,8 @@ static int usage_error(const char *fmt, const char *arg)
 {
 	fputs("v6lab: ", stderr);
 	fprintf(stderr, fmt, arg);
-	fputs("\nusage: v6lab run FILE.scn [--out DIR] [--seed N] [--trace] [--quiet] [--stats]\n", stderr);
+	fputs("\nusage: v6lab run FILE.scn [--out DIR] [--seed N] [--trace] [--quiet] [--stats] "
+	      "[--html FILE.html] [--step]\n", stderr);
 	return SCN_EXIT_INVALID;
 }
 
@@ -129,6 +147,12 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 			a->want_stats = true;
 		} else if (strcmp(w, "--quiet") == 0 || strcmp(w, "-q") == 0) {
 			a->o.quiet = true;
+		} else if (strcmp(w, "--step") == 0) {
+			a->step = true;
+		} else if (strcmp(w, "--html") == 0) {
+			if (i + 1 >= argc)
+				return usage_error("%s needs a value", w);
+			a->html = argv[++i];
 		} else if (strcmp(w, "--out") == 0 || strcmp(w, "--seed") == 0) {
 			if (i + 1 >= argc)
 				return usage_error("%s needs a value", w);
@@ -149,6 +173,9 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 	}
 	if (!a->file)
 		return usage_error("%s", "missing scenario file");
+	if (a->step && (a->o.trace || a->want_stats || a->html))
+		return usage_error("%s", "--step shows every frame itself: it does not go with "
+		                   "--trace, --stats or --html");
 	return 0;
 }
 
@@ -267,6 +294,11 @@ static int cmd_run(int argc, char **argv)
 		return usage_error("will not write captures into '%s' (scenarios/ and captures/ are "
 		                   "inputs)", a.out_dir);
 	}
+	if (a.html && forbidden_out(a.html)) {
+		scn_free(s);
+		return usage_error("will not write a report into '%s' (scenarios/ and captures/ are "
+		                   "inputs)", a.html);
+	}
 	int err = mkdir_p(a.out_dir);
 	if (err) {
 		fprintf(stderr, "v6lab: %s: %s\n", a.out_dir, strerror(err));
@@ -279,7 +311,8 @@ static int cmd_run(int argc, char **argv)
 	if (a.want_stats)
 		a.o.stats = &stats;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = scn_run(s, &a.o, &d);
+	rc = a.step ? step_run(s, &a.o, &d)
+	     : a.html ? report_run(s, &a.o, a.html, &d) : scn_run(s, &a.o, &d);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (a.want_stats && rc != SCN_EXIT_INVALID)
 		print_stats(&stats, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
@@ -311,5 +344,9 @@ int main(int argc, char **argv)
 		return v6lab_addr_main(argc - 1, argv + 1);
 	if (strcmp(cmd, "ladder") == 0)
 		return v6lab_ladder_main(argc - 1, argv + 1);
+	if (strcmp(cmd, "shell") == 0)
+		return v6lab_shell_main(argc - 1, argv + 1);
+	if (strcmp(cmd, "lab") == 0)
+		return v6lab_lab_main(argc - 1, argv + 1);
 	return usage_error("unknown command '%s'", cmd);
 }
