@@ -256,6 +256,101 @@ static void test_bad_headers(void)
 	nat6to4_free(nat);
 }
 
+/* ---- scatter output (nat6to4_set_scatter), which the daemon writes with writev ---- */
+
+struct joined {
+	uint8_t data[PB_MAX + 64];
+	size_t len, tail_len;
+	int n;
+};
+
+static void join(void *user, const struct nat6to4_out *out)
+{
+	struct joined *j = user;
+
+	j->n++;
+	if (out->len + out->tail_len > sizeof j->data)
+		return;
+	memcpy(j->data, out->data, out->len);
+	if (out->tail_len)
+		memcpy(j->data + out->len, out->tail, out->tail_len);
+	j->len = out->len + out->tail_len;
+	j->tail_len = out->tail_len;
+}
+
+/* The same packet through a scattering and a plain translator: the same
+ * bytes, and a tail exactly when one is wanted. */
+static void same_both_ways(nat6to4 *plain, nat6to4 *scat, uint8_t *pkt, size_t len, bool to4,
+                           uint64_t now, bool want_tail)
+{
+	static struct joined a, b;
+
+	a = (struct joined){ 0 };
+	b = (struct joined){ 0 };
+	if (to4) {
+		nat6to4_6to4(plain, pkt, len, now, join, &a);
+		nat6to4_6to4(scat, pkt, len, now, join, &b);
+	} else {
+		nat6to4_4to6(plain, pkt, len, now, join, &a);
+		nat6to4_4to6(scat, pkt, len, now, join, &b);
+	}
+	CU_ASSERT_TRUE(a.n >= 1);
+	CU_ASSERT_EQUAL(a.n, b.n);
+	CU_ASSERT_EQUAL(a.len, b.len);
+	CU_ASSERT_EQUAL(memcmp(a.data, b.data, a.len), 0);
+	CU_ASSERT_EQUAL(a.tail_len, 0);
+	if (want_tail) {
+		CU_ASSERT_TRUE(b.tail_len > 0 && b.tail_len < len);
+	} else {
+		CU_ASSERT_EQUAL(b.tail_len, 0);
+	}
+}
+
+static void test_scatter_output(void)
+{
+	static uint8_t pkt[PB_MAX];
+	static uint8_t payload[1600];
+	nat6to4 *plain = new_nat(), *scat = new_nat();
+	struct pb_ip6 ip6 = { .src = CLIENT6, .dst = SERVER6, .hlim = 64 };
+	struct pb_ip4 ip4 = { .src = "192.0.2.80", .dst = POOL4, .ttl = 64 };
+	size_t len;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(plain);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(scat);
+	nat6to4_set_scatter(scat, true);
+	for (size_t i = 0; i < sizeof payload; i++)
+		payload[i] = (uint8_t)(i ^ 0x5a);
+	len = tcp6(pkt, 0, 0x02); /* SYN: small, whole */
+	same_both_ways(plain, scat, pkt, len, true, 1000000000ull, false);
+	len = tcp6(pkt, 8000, 0x18); /* data: headers + tail */
+	same_both_ways(plain, scat, pkt, len, true, 1001000000ull, true);
+
+	struct pb_l4 u = { .proto = 17, .sport = 5353, .dport = 53, .payload = payload,
+		           .payload_len = 1000 };
+	len = pb_ip6(pkt, PB_MAX, &ip6, &u);
+	same_both_ways(plain, scat, pkt, len, true, 1002000000ull, true);
+	/* Answers to the pool4 port both got (the same: same sequence of calls). */
+	struct pb_l4 a = { .proto = 17, .sport = 53, .dport = 5353, .payload = payload,
+		           .payload_len = 1000 };
+	static struct joined j;
+	j = (struct joined){ 0 };
+	nat6to4_6to4(plain, pkt, len, 1002000000ull, join, &j);
+	a.dport = (uint16_t)(j.data[20] << 8 | j.data[21]);
+	len = pb_ip4(pkt, PB_MAX, &ip4, &a);
+	same_both_ways(plain, scat, pkt, len, false, 1003000000ull, true);
+	/* A zero UDP checksum is computed over everything: no tail. */
+	struct pb_l4 z = a;
+	z.csum = PB_CSUM_ZERO;
+	len = pb_ip4(pkt, PB_MAX, &ip4, &z);
+	same_both_ways(plain, scat, pkt, len, false, 1004000000ull, false);
+	/* Bigger than mtu6 without DF: fragments, made from a whole copy. */
+	a.payload_len = sizeof payload;
+	len = pb_ip4(pkt, PB_MAX, &ip4, &a);
+	same_both_ways(plain, scat, pkt, len, false, 1005000000ull, false);
+	nat6to4_free(plain);
+	nat6to4_free(scat);
+}
+
 int suite_offload(void)
 {
 	CU_pSuite s = CU_add_suite("offload", NULL, cleanup);
@@ -265,7 +360,8 @@ int suite_offload(void)
 	if (!CU_add_test(s, "tcp_super_packet", test_tcp_super_packet) ||
 	    !CU_add_test(s, "udp_partial_both_ways", test_udp_partial_both_ways) ||
 	    !CU_add_test(s, "finished_in_software", test_finished_in_software) ||
-	    !CU_add_test(s, "bad_headers", test_bad_headers))
+	    !CU_add_test(s, "bad_headers", test_bad_headers) ||
+	    !CU_add_test(s, "scatter_output", test_scatter_output))
 		return -1;
 	return 0;
 }

@@ -40,6 +40,11 @@ nat6to4 *nat6to4_new(const nat6to4_config *cfg, char *err, size_t errlen)
 	return nat;
 }
 
+void nat6to4_set_scatter(nat6to4 *nat, bool on)
+{
+	nat->scatter = on;
+}
+
 void nat6to4_free(nat6to4 *nat)
 {
 	if (!nat)
@@ -89,8 +94,14 @@ long nat6to4_reload(nat6to4 *nat, const nat6to4_config *cfg, uint64_t now_ns,
 void core_emit(struct nat6to4 *nat, const uint8_t *data, size_t len, uint8_t family,
                enum nat6to4_out_kind kind)
 {
-	struct nat6to4_out out = { data, len, family, kind };
+	struct nat6to4_out out = { data, len, family, kind, NULL, 0 };
 
+	if (kind == NAT6TO4_OUT_TRANSLATED && nat->tail) {
+		out.tail = nat->tail;
+		out.tail_len = nat->tail_len;
+	}
+	nat->tail = NULL;
+	nat->tail_len = 0;
 	nat->ctr.emitted[nat->dir & 1]++;
 	if (kind == NAT6TO4_OUT_ICMP_ERROR)
 		nat->ctr.icmp_errors_out++;

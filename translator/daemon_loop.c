@@ -37,35 +37,47 @@ uint64_t daemon_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* With a virtio-net header: header, then the packet, its checksum field
- * replaced when offload_finish says so (the core's buffer is not ours to
- * write into, so the field goes out as its own piece). */
-static ssize_t write_vnet(struct daemon *d, const struct nat6to4_out *out)
+/*
+ * One packet out, in one writev(): with a virtio-net header, the header
+ * first and the checksum field replaced when offload_finish says so (the
+ * core's buffer is not ours to write into, so the field goes out as its
+ * own piece); then the core's headers and, with scatter output, the
+ * payload straight from the packet we read (never copied).
+ */
+static ssize_t write_packet(struct daemon *d, const struct nat6to4_out *out)
 {
 	struct virtio_net_hdr oh;
+	struct iovec iov[5];
 	uint16_t field;
-	size_t at = offload_finish(&d->cur, out->data, out->len,
-	                           out->kind == NAT6TO4_OUT_TRANSLATED, &oh, &field);
-	struct iovec iov[4] = { { &oh, sizeof oh }, { (void *)out->data, out->len } };
-	int n = 2;
+	int n = 0;
 
-	if (at) {
-		iov[1].iov_len = at;
-		iov[2] = (struct iovec){ &field, 2 };
-		iov[3] = (struct iovec){ (void *)(out->data + at + 2), out->len - at - 2 };
-		n = 4;
+	if (d->vnet_hdr) {
+		size_t at = offload_finish(&d->cur, out->data, out->len,
+		                           out->kind == NAT6TO4_OUT_TRANSLATED, &oh, &field);
+		iov[n++] = (struct iovec){ &oh, sizeof oh };
+		if (at) {
+			iov[n++] = (struct iovec){ (void *)out->data, at };
+			iov[n++] = (struct iovec){ &field, 2 };
+			iov[n++] = (struct iovec){ (void *)(out->data + at + 2), out->len - at - 2 };
+		} else {
+			iov[n++] = (struct iovec){ (void *)out->data, out->len };
+		}
+	} else {
+		iov[n++] = (struct iovec){ (void *)out->data, out->len };
 	}
-	return writev(d->tun_fd, iov, n) - (ssize_t)sizeof oh;
+	if (out->tail_len)
+		iov[n++] = (struct iovec){ (void *)out->tail, out->tail_len };
+	ssize_t w = writev(d->tun_fd, iov, n);
+	return d->vnet_hdr && w >= (ssize_t)sizeof oh ? w - (ssize_t)sizeof oh : w;
 }
 
 static void emit_to_tun(void *user, const struct nat6to4_out *out)
 {
 	struct daemon *d = user;
-	ssize_t n = d->vnet_hdr ? write_vnet(d, out) : write(d->tun_fd, out->data, out->len);
 
 	/* A TUN write is netif_rx(): it does not block; a failure (no buffer,
 	 * device down) loses this packet only, as a router would. */
-	if (n == (ssize_t)out->len)
+	if (write_packet(d, out) == (ssize_t)(out->len + out->tail_len))
 		d->stats.tun_writes++;
 	else
 		d->stats.tun_write_errors++;

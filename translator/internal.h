@@ -213,6 +213,9 @@ struct nat6to4 {
 	struct nat6to4_counters ctr;        /* sessions_* fields filled on read */
 	nat6to4_emit_fn emit;               /* of the call in progress */
 	void *emit_user;
+	bool scatter;                       /* nat6to4_set_scatter */
+	const uint8_t *tail;                /* the next translated packet's tail */
+	size_t tail_len;
 	int dir;                            /* NAT6TO4_DIR_* of the call in progress */
 	uint8_t out[N64_BUF_SIZE];          /* translated packet */
 	uint8_t err[1280];                  /* ICMP error being built */

@@ -14,6 +14,7 @@
 #ifndef NAT6TO4_H
 #define NAT6TO4_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -116,9 +117,22 @@ struct nat6to4_out {
 	size_t len;
 	uint8_t family;       /* 4 or 6 */
 	enum nat6to4_out_kind kind;
+	/* Only with nat6to4_set_scatter(nat, true): the packet goes on with
+	 * these tail_len bytes, the unchanged rest of the caller's own packet
+	 * (NULL and 0 otherwise). */
+	const uint8_t *tail;
+	size_t tail_len;
 };
 
 typedef void (*nat6to4_emit_fn)(void *user, const struct nat6to4_out *out);
+
+/*
+ * Scatter output, for callers that write with writev(): a translated TCP
+ * or UDP packet (not a fragment, more than 256 bytes) is emitted as its
+ * new headers in `data` plus `tail` pointing into the input, so its payload
+ * is not copied. Off by default: every packet contiguous in `data`.
+ */
+void nat6to4_set_scatter(nat6to4 *nat, bool on);
 
 enum nat6to4_result {
 	NAT6TO4_TRANSLATED = 0,

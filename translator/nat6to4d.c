@@ -163,6 +163,7 @@ static int open_all(struct daemon *d, char *err, size_t errlen)
 	d->nat = nat6to4_new(d->cfg, err, errlen);
 	if (!d->nat)
 		return EXIT_CONFIG;
+	nat6to4_set_scatter(d->nat, true); /* payloads go out by writev, uncopied */
 	d->tun_fd = tun_open(d->dconf.tun_device, d->dconf.offload, d->offloads, sizeof d->offloads,
 	                     err, errlen);
 	if (d->tun_fd < 0)

@@ -321,7 +321,27 @@ static void l4_fix_6to4(const struct n64_ip6 *ip, const struct n64_xl *xl, uint8
 	readdress(l4, l4len, ip->proto, &r);
 }
 
-/* RFC 7915 5.1: the IPv4 header, then the payload once, then the checksum. */
+/*
+ * How much of a TCP/UDP packet's upper layer to copy into nat->out: all of
+ * it, or with scatter output only the bytes the translation rewrites (TCP
+ * ports and checksum: 18 bytes; UDP: its 8-byte header), the rest left in
+ * the input as the emitted packet's tail (nat6to4_set_scatter).
+ */
+#define SCATTER_MIN 256
+static size_t l4_copy_len(struct nat6to4 *nat, const uint8_t *l4, uint8_t proto, size_t l4len,
+                          bool whole)
+{
+	size_t keep = proto == N64_PROTO_TCP ? 18 : proto == N64_PROTO_UDP ? 8 : 0;
+
+	if (!nat->scatter || whole || keep == 0 || l4len <= SCATTER_MIN)
+		return l4len;
+	nat->tail = l4 + keep;
+	nat->tail_len = l4len - keep;
+	return keep;
+}
+
+/* RFC 7915 5.1: the IPv4 header, then the payload once, then the checksum.
+ * Returns the bytes written to nat->out (the tail, if any, comes after). */
 static size_t write_6to4(struct nat6to4 *nat, const struct n64_ip6 *ip, const struct n64_xl *xl)
 {
 	const uint8_t *h = ip->hdr;
@@ -340,10 +360,11 @@ static size_t write_6to4(struct nat6to4 *nat, const struct n64_ip6 *ip, const st
 	uint8_t proto = ip->proto == N64_PROTO_ICMP6 ? N64_PROTO_ICMP : ip->proto;
 	ip4_write(nat->out, ip6_tclass(h), total, id, flags, (uint8_t)(h[7] - 1), proto,
 	          xl->src, xl->dst);
-	memcpy(nat->out + N64_IP4_HLEN, h + ip->l4off, l4len);
+	size_t copy = l4_copy_len(nat, h + ip->l4off, ip->proto, l4len, ip->has_frag);
+	memcpy(nat->out + N64_IP4_HLEN, h + ip->l4off, copy);
 	if (!(ip->has_frag && ip->frag_off != 0))
 		l4_fix_6to4(ip, xl, nat->out + N64_IP4_HLEN, l4len);
-	return total;
+	return N64_IP4_HLEN + copy;
 }
 
 static bool settle(struct nat6to4_verdict *v, struct nat6to4_verdict verdict)
@@ -481,7 +502,8 @@ static void l4_fix_4to6(const struct n64_ip4 *ip, const struct n64_xl *xl, uint8
 	}
 }
 
-/* RFC 7915 4.1: the IPv6 header (and a fragment header), the payload, the checksum. */
+/* RFC 7915 4.1: the IPv6 header (and a fragment header), the payload, the
+ * checksum. Returns the bytes written to nat->out (a tail may follow). */
 static size_t write_4to6(struct nat6to4 *nat, const struct n64_ip4 *ip, const struct n64_xl *xl,
                          bool frag_hdr, bool udp_no_csum)
 {
@@ -495,10 +517,14 @@ static size_t write_4to6(struct nat6to4 *nat, const struct n64_ip4 *ip, const st
 	          (uint8_t)(h[8] - 1), xl->src, xl->dst);
 	if (frag_hdr)
 		frag6_write(o + N64_IP6_HLEN, nh, ip->frag_off, ip->mf, rd16(h + 4));
-	memcpy(o + hl, h + ip->ihl, l4len);
+	/* Fragments (made here or received) and a UDP checksum to compute
+	 * over the whole payload need it all in nat->out. */
+	size_t copy = l4_copy_len(nat, h + ip->ihl, ip->proto, l4len,
+	                          frag_hdr || udp_no_csum);
+	memcpy(o + hl, h + ip->ihl, copy);
 	if (ip->frag_off == 0)
 		l4_fix_4to6(ip, xl, o + hl, l4len, udp_no_csum);
-	return hl + l4len;
+	return hl + copy;
 }
 
 /* As precheck_6to4, the other way. */
@@ -569,10 +595,10 @@ struct nat6to4_verdict xlate_4to6(struct nat6to4 *nat, const uint8_t *pkt, size_
 	}
 	bool udp_no_csum = ip.proto == N64_PROTO_UDP && !ip4_is_fragment(&ip) &&
 	                   rd16(pkt + ip.ihl + 6) == 0;
-	write_4to6(nat, &ip, &xl, frag_hdr, udp_no_csum);
+	size_t written = write_4to6(nat, &ip, &xl, frag_hdr, udp_no_csum);
 	if (out_len > mtu6)
 		frag_emit6(nat, out_len, mtu6);
 	else
-		core_emit(nat, nat->out, out_len, 6, NAT6TO4_OUT_TRANSLATED);
+		core_emit(nat, nat->out, written, 6, NAT6TO4_OUT_TRANSLATED);
 	return n64_ok();
 }
