@@ -5,7 +5,9 @@
  * 21.9, IA_PD 21.21, IA Prefix 21.22, Status Code 21.13, DUID-LLT 11.2);
  * every truncated or malformed option refused with its offset; then
  * dhcp6c and dhcp6s on two nodes: Bound with the seed's address on sk0,
- * Renew at T1, Release, and the Solicit backoff with no server.
+ * Renew at T1, Release, the Solicit backoff with no server, rapid commit
+ * (one Solicit, one Reply, bound), and a Reply without Rapid Commit to a
+ * Solicit ignored as WIDE's dhcp6c ignores it.
  */
 #include <CUnit/CUnit.h>
 #include <string.h>
@@ -212,7 +214,12 @@ struct pd_lab {
 	struct sim_iface *sk0;
 };
 
-static void lab(struct pd_lab *l, bool server)
+/* A rapid-commit client: WIDE's `send rapid-commit;`. */
+static const char RAPID_CONF[] = "interface em0 {\n\tsend ia-pd 0;\n\tsend rapid-commit;\n};\n"
+                                 "id-assoc pd {\n\tprefix-interface sk0 {\n\t\tsla-id 1;\n"
+                                 "\t\tsla-len 4;\n\t};\n};\n";
+
+static void lab_conf(struct pd_lab *l, bool server, const char *conf)
 {
 	static const uint8_t em0_mac[6] = { 0x00, 0x0f, 0xea, 0x2c, 0xd5, 0x19 };
 	l->sim = sim_new(20091106, 1257508740ull * SIM_S); /* 2009-11-06 11:59:00 UTC */
@@ -231,11 +238,16 @@ static void lab(struct pd_lab *l, bool server)
 	net_iface_up(em0);
 	net_iface_up(l->sk0);
 	net_iface_up(eth0);
-	sim_file_put(l->k7, "/usr/local/etc/dhcp6c.conf", CONF, sizeof CONF - 1, "test");
+	sim_file_put(l->k7, "/usr/local/etc/dhcp6c.conf", conf, strlen(conf), "test");
 	sim_run_until(l->sim, 5 * SIM_S);
 	if (server)
 		CU_ASSERT_EQUAL(apps_run(l->isp, "dhcp6s -t 300,480 -l 600,1200 eth0"), 0);
 	CU_ASSERT_EQUAL(apps_run(l->k7, "dhcp6c -f -d em0"), 0);
+}
+
+static void lab(struct pd_lab *l, bool server)
+{
+	lab_conf(l, server, CONF);
 }
 
 static void lab_free(struct pd_lab *l)
@@ -296,6 +308,94 @@ static void test_bound_and_renew(void)
 	lab_free(&l);
 }
 
+/* The DHCPv6 message of capture frame i, decoded (false: it is not one). */
+static bool frame_msg(int i, struct dhcp6_msg *m)
+{
+	const size_t off = 14 + 40 + 8;
+	return i >= 0 && cap.f[i].len > off && dhcp6_decode(cap.f[i].data + off, cap.f[i].len - off, m, NULL) == 0;
+}
+
+/* A transcript line of the node (dhcp6c -f's log) ending with `tail`. */
+static bool said(const struct sim *sim, const char *tail)
+{
+	size_t n = strlen(tail);
+	for (size_t i = 0; i < sim->out.n; i++) {
+		size_t len = strlen(sim->out.lines[i].text);
+		if (len >= n && strcmp(sim->out.lines[i].text + len - n, tail) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* `send rapid-commit;` (RFC 8415 18.2.1): the Solicit carries Rapid Commit,
+ * dhcp6s answers it with a Reply that carries it too and commits; the client
+ * is bound from that Reply: no Advertise, no Request, no second Solicit. */
+static void test_rapid_commit(void)
+{
+	struct pd_lab l;
+	struct dhcp6_msg m;
+	lab_conf(&l, true, RAPID_CONF);
+	sim_run_until(l.sim, 60 * SIM_S);
+	int solicit = find_dhcp6(DH6_SOLICIT, 0), reply = find_dhcp6(DH6_REPLY, 0);
+	CU_ASSERT_TRUE_FATAL(frame_msg(solicit, &m));
+	CU_ASSERT_TRUE(m.rapid_commit);
+	CU_ASSERT_TRUE_FATAL(reply > solicit && frame_msg(reply, &m));
+	CU_ASSERT_TRUE(m.rapid_commit);
+	CU_ASSERT_EQUAL(find_dhcp6(DH6_ADVERTISE, 0), -1);
+	CU_ASSERT_EQUAL(find_dhcp6(DH6_REQUEST, 0), -1);
+	CU_ASSERT_EQUAL(find_dhcp6(DH6_SOLICIT, 1), -1);
+	CU_ASSERT_STRING_EQUAL(dhcp6c_state_name(l.k7), "BOUND");
+	CU_ASSERT_TRUE(has_addr(l.sk0, "2001:44b8:7bf1:a51:20f:eaff:fe2c:d518"));
+	CU_ASSERT_FALSE(said(l.sim, "unexpected reply"));
+	lab_free(&l);
+}
+
+/* A server that answers every Solicit with a Reply delegating
+ * 2001:44b8:7bf1:a50::/60, without Rapid Commit: not what RFC 3315 17.1.4
+ * lets a rapid-commit client take, nor what any client takes in Solicit. */
+static void reply_to_solicit(void *user, struct udp_sock *s, const struct tp_addr *from,
+                             const struct tp_addr *to, const uint8_t *data, size_t len)
+{
+	struct dhcp6_msg q, r = { .type = DH6_REPLY, .niapd = 1 };
+	uint8_t buf[DHCP6_MSG_MAX];
+	(void)user;
+	(void)to;
+	if (dhcp6_decode(data, len, &q, NULL) < 0 || q.type != DH6_SOLICIT || q.niapd != 1)
+		return;
+	r.xid = q.xid;
+	r.clientid = q.clientid;
+	dhcp6_duid_llt(&r.serverid, 0x12804e00, ISP_MAC);
+	r.iapd[0] = (struct dhcp6_iapd){ .iaid = q.iapd[0].iaid, .t1 = 300, .t2 = 480, .nprefix = 1 };
+	r.iapd[0].prefix[0] = (struct dhcp6_prefix){ .preferred = 600, .valid = 1200, .plen = 60 };
+	pb_addr6("2001:44b8:7bf1:a50::", r.iapd[0].prefix[0].addr);
+	size_t n = dhcp6_encode(&r, buf, sizeof buf);
+	if (n)
+		udp_sendto(s, from, buf, n, NULL);
+}
+
+static void reply_without_commit(const char *conf, const char *logged)
+{
+	struct pd_lab l;
+	lab_conf(&l, false, conf);
+	struct udp_sock *srv = udp_bind(l.isp, 6, 547, reply_to_solicit, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(srv);
+	in6_join(sim_iface_find(l.isp, "eth0"), dhcp6_all_agents);
+	sim_run_until(l.sim, 12 * SIM_S);
+	CU_ASSERT_TRUE(find_dhcp6(DH6_REPLY, 0) > find_dhcp6(DH6_SOLICIT, 0));
+	CU_ASSERT_TRUE(said(l.sim, logged));
+	CU_ASSERT_STRING_EQUAL(dhcp6c_state_name(l.k7), "SOLICIT");
+	CU_ASSERT_TRUE(find_dhcp6(DH6_SOLICIT, 2) >= 0); /* still soliciting */
+	CU_ASSERT_FALSE(has_addr(l.sk0, "2001:44b8:7bf1:a51:20f:eaff:fe2c:d518"));
+	udp_close(srv);
+	lab_free(&l);
+}
+
+static void test_reply_without_commit(void)
+{
+	reply_without_commit(RAPID_CONF, "client6_recvreply: no rapid commit");
+	reply_without_commit(CONF, "client6_recv: unexpected reply");
+}
+
 /* No server: Solicits at RT = IRT(1+RAND), RAND in (0, 0.1], then
  * RT = 2RT(1+RAND/2)... i.e. each gap in [1.9, 2.1] x the previous one,
  * capped near SOL_MAX_RT (3600 s) within +-10%. */
@@ -332,7 +432,9 @@ int suite_dhcp6(void)
 	    !CU_add_test(s, "malformed_options", test_malformed_options) ||
 	    !CU_add_test(s, "carve", test_carve) ||
 	    !CU_add_test(s, "bound_and_renew", test_bound_and_renew) ||
-	    !CU_add_test(s, "solicit_backoff", test_solicit_backoff))
+	    !CU_add_test(s, "solicit_backoff", test_solicit_backoff) ||
+	    !CU_add_test(s, "rapid_commit", test_rapid_commit) ||
+	    !CU_add_test(s, "reply_without_commit", test_reply_without_commit))
 		return -1;
 	return 0;
 }

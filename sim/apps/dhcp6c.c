@@ -418,6 +418,12 @@ static const struct dhcp6_iapd *our_iapd(struct dhcp6c *c, const struct dhcp6_ms
 static void recv_reply(struct dhcp6c *c, const struct dhcp6_msg *m)
 {
 	char sb[16];
+	/* After a rapid-commit Solicit only a Reply that commits too will do
+	 * (RFC 3315 17.1.4, as WIDE's client6_recvreply checks it). */
+	if (c->state == DH6C_SOLICIT && !m->rapid_commit) {
+		dlog(c, DH6LOG_INFO, "client6_recvreply", "no rapid commit");
+		return;
+	}
 	if (m->has_status)
 		dlog(c, DH6LOG_INFO, "client6_recvreply", "status code: %s",
 		     dhcp6_status_name(m->status, sb, sizeof sb));
@@ -505,12 +511,22 @@ static bool acceptable(struct dhcp6c *c, const struct dhcp6_msg *m)
 	return true;
 }
 
+/* A Reply answers Request, Renew, Rebind and Release; in the Solicit state
+ * it is expected only when our Solicit asked for rapid commit (RFC 8415
+ * 18.2.1): the server may then answer it with a Reply at once. */
+static bool reply_expected(const struct dhcp6c *c)
+{
+	if (c->state == DH6C_SOLICIT)
+		return c->ifc && c->ifc->rapid_commit;
+	return c->state != DH6C_BOUND;
+}
+
 static void dispatch(struct dhcp6c *c, const struct dhcp6_msg *m, const char *from)
 {
 	char nb[16];
 	if (m->type == DH6_ADVERTISE && c->state == DH6C_SOLICIT)
 		recv_advert(c, m);
-	else if (m->type == DH6_REPLY && c->state != DH6C_SOLICIT && c->state != DH6C_BOUND)
+	else if (m->type == DH6_REPLY && reply_expected(c))
 		recv_reply(c, m);
 	else if (m->type == DH6_REPLY || m->type == DH6_ADVERTISE)
 		dlog(c, DH6LOG_INFO, "client6_recv", "unexpected %s",
