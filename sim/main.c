@@ -16,6 +16,7 @@
 #include "labs/ladder.h"   /* v6lab_ladder_main: `v6lab ladder` */
 #include "report/report.h" /* report_run: `v6lab run --html` */
 #include "scenario/scenario.h"
+#include "scenario/out_path.h" /* out_path_forbidden: --out and --html */
 #include "shell/shell.h"   /* v6lab_shell_main: `v6lab shell` */
 #include "step/step.h"     /* step_run: `v6lab run --step` */
 
@@ -179,63 +180,6 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 	return 0;
 }
 
-/* The absolute form of `path`, "." and ".." removed (lexically). */
-static bool absolute_path(const char *path, char *out, size_t cap)
-{
-	char buf[PATH_MAX * 2], cwd[PATH_MAX];
-	size_t n = 0;
-
-	if (path[0] != '/') {
-		if (!getcwd(cwd, sizeof cwd))
-			return false;
-		snprintf(buf, sizeof buf, "%s/%s", cwd, path);
-	} else {
-		snprintf(buf, sizeof buf, "%s", path);
-	}
-	out[0] = '\0';
-	for (char *save = NULL, *c = strtok_r(buf, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
-		if (strcmp(c, ".") == 0)
-			continue;
-		if (strcmp(c, "..") == 0) {
-			while (n > 0 && out[n - 1] != '/')
-				n--;
-			if (n > 0)
-				n--;
-			out[n] = '\0';
-			continue;
-		}
-		size_t l = strlen(c);
-		if (n + l + 2 > cap)
-			return false;
-		out[n++] = '/';
-		memcpy(out + n, c, l + 1);
-		n += l;
-	}
-	if (n == 0)
-		snprintf(out, cap, "/");
-	return true;
-}
-
-/* Scenarios and saved captures are inputs: a run never writes there. */
-static bool forbidden_out(const char *dir)
-{
-	char abs[PATH_MAX * 2], cwd[PATH_MAX * 2];
-	const char *below;
-
-	if (!absolute_path(dir, abs, sizeof abs) || !absolute_path(".", cwd, sizeof cwd))
-		return true;
-	size_t cl = strlen(cwd);
-	below = strncmp(abs, cwd, cl) == 0 && (abs[cl] == '/' || abs[cl] == '\0') ? abs + cl : abs;
-	for (const char *p = below; *p; p++) {
-		if (*p != '/')
-			continue;
-		if ((strncmp(p + 1, "scenarios", 9) == 0 && (p[10] == '/' || p[10] == '\0')) ||
-		    (strncmp(p + 1, "captures", 8) == 0 && (p[9] == '/' || p[9] == '\0')))
-			return true;
-	}
-	return false;
-}
-
 static int mkdir_p(const char *dir)
 {
 	char buf[PATH_MAX];
@@ -289,12 +233,12 @@ static int cmd_run(int argc, char **argv)
 		default_out(a.file, outbuf, sizeof outbuf);
 		a.out_dir = outbuf;
 	}
-	if (forbidden_out(a.out_dir)) {
+	if (out_path_forbidden(a.out_dir)) {
 		scn_free(s);
 		return usage_error("will not write captures into '%s' (scenarios/ and captures/ are "
 		                   "inputs)", a.out_dir);
 	}
-	if (a.html && forbidden_out(a.html)) {
+	if (a.html && out_path_forbidden(a.html)) {
 		scn_free(s);
 		return usage_error("will not write a report into '%s' (scenarios/ and captures/ are "
 		                   "inputs)", a.html);

@@ -3,7 +3,9 @@
 # and wrong/ passes `v6lab lab check N --dir solution` with every goal met,
 # fails with each wrong/NAME at the goal its expect-unmet names, and does
 # not pass with its starting files/. Then the lab command's own behaviour:
-# list, show, init (never overwrites), run, --dir's "using" lines, errors.
+# list (titles aligned), show, init (never overwrites), run (--step and
+# --html with the student's files; --out/--html refused in scenarios/ and
+# captures/), --dir's "using" lines, errors.
 cd "$(dirname "$0")/.." || exit 2
 V6LAB=${V6LAB:-bin/v6lab}
 work=$(mktemp -d)
@@ -53,11 +55,25 @@ done
 
 # list: one line per lab, number, slug, title from the handout.
 run "$V6LAB" lab list
-if [ "$rc" -eq 0 ] && grep -qx '  1  addressing       Addressing: a /48, 65,536 /64s, EUI-64, sla-id, mapped IPv4 addresses' <<<"$out" &&
+if [ "$rc" -eq 0 ] && grep -qx '  1  addressing          Addressing: a /48, 65,536 /64s, EUI-64, sla-id, mapped IPv4 addresses' <<<"$out" &&
    grep -q '^  2  nd-multicast ' <<<"$out"; then
 	ok "lab list: lines for labs 1 and 2"
 else
 	bad "lab list (exit $rc): $out"
+fi
+# Every title (the handout's first line after "# Lab N — ") starts in the
+# same column, the longest slug (jails-address-plan, 18) included.
+cols=$(for d in labs/[0-9][0-9]-*/; do
+	title=$(head -1 "$d/README.md" | sed 's/^# Lab [0-9]* — //')
+	line=$(grep "^ *$((10#$(basename "$d" | cut -c1-2)))  $(basename "$d" | cut -c4-) " <<<"$out")
+	prefix=${line%%"$title"}
+	[ "$prefix" != "$line" ] && echo "${#prefix}" || echo "no-title:$d"
+done | sort -u | tr '\n' ' ')
+if [ "$(wc -l <<<"$out")" -eq "$(ls -d labs/[0-9][0-9]-*/ | wc -l)" ] && [[ "$cols" =~ ^[0-9]+\ $ ]] &&
+   grep -q '^  7  jails-address-plan  Jailed services' <<<"$out"; then
+	ok "lab list: every handout's title starts in column ${cols% }, after the 18-character slug too"
+else
+	bad "lab list alignment: title columns '$cols': $out"
 fi
 
 # show: the handout itself.
@@ -134,6 +150,67 @@ if command -v tshark >/dev/null; then
 		bad "tshark on lab 2's capture: $n ARP/broadcast frames, $m NS to a2's group"
 	fi
 fi
+
+# lab run --step and --html: the student's files swapped in. A rapid-commit
+# dhcp6c.conf (the solution plus `send rapid-commit;`) makes an exchange
+# without Advertise and Request, which tells its runs from the solution's.
+mkdir -p "$work/rc"
+sed 's/^\(\t*\)send ia-pd 0;/&\n\1send rapid-commit;/' labs/04-dhcpv6-pd/solution/dhcp6c.conf >"$work/rc/dhcp6c.conf"
+run "$V6LAB" lab check 4 --dir "$work/rc"
+if [ "$rc" -eq 0 ] && grep -q 'send rapid-commit;' "$work/rc/dhcp6c.conf" && grep -qx '6 of 6 goals met' <<<"$out"; then
+	ok "lab check 4 with rapid commit added to the solution: 6 of 6 goals met"
+else
+	bad "lab check 4 rapid commit (exit $rc): $(grep -m1 -A1 '^\[not met\]' <<<"$out")"
+fi
+step_out=$(printf 'q\n' | "$V6LAB" lab run 4 --dir "$work/rc" --step --out "$work/s4" 2>&1)
+rc=$?
+if [ "$rc" -eq 0 ] && [ "$(sed -n 1p <<<"$step_out")" = "using $work/rc/dhcp6c.conf for k7:/usr/local/etc/dhcp6c.conf" ] &&
+   [ "$(sed -n 2p <<<"$step_out")" = "step 1  t=0.000000s  bras# dhcp6s -P 2001:44b8:7bf1:a50::/60 -n 1 -t 300,480 -l 600,1200 eth0" ] &&
+   grep -qx '\[n\]ext \[b\]ack \[c\]ontinue \[q\]uit \[?\]help' <<<"$step_out" && ! grep -q '^step 2 ' <<<"$step_out"; then
+	ok "printf 'q\\n' | lab run 4 --dir WORK --step: the using line, step 1 (lab.scn's first command), the keys, nothing more"
+else
+	bad "lab run --step (exit $rc): $(head -4 <<<"$step_out")"
+fi
+# End of input: the rest runs, and the transcript is the plain lab run's.
+"$V6LAB" lab run 4 --dir "$work/rc" --out "$work/p4" >"$work/p4.txt" 2>&1
+step_out=$(printf '' | "$V6LAB" lab run 4 --dir "$work/rc" --step --out "$work/s4b" 2>&1)
+rc=$?
+if [ "$rc" -eq 0 ] && [ "$(sed -n '/^--- end of the run: /,$p' <<<"$step_out" | tail -n +2)" = "$(sed '1d;$d' "$work/p4.txt")" ] &&
+   cmp -s "$work/s4b/adsl.pcap" "$work/p4/adsl.pcap"; then
+	ok "lab run 4 --dir WORK --step to the end: the transcript and adsl.pcap of lab run 4 --dir WORK"
+else
+	bad "lab run --step to the end (exit $rc)" "$(diff <(sed '1d;$d' "$work/p4.txt") <(sed -n '/^--- end of the run: /,$p' <<<"$step_out" | tail -n +2) | head -5)"
+fi
+if command -v tshark >/dev/null; then
+	types=$(tshark -r "$work/s4b/adsl.pcap" -Y dhcpv6 -T fields -e dhcpv6.msgtype 2>/dev/null | sort -un | tr '\n' ' ')
+	[ "$types" = "1 5 7 " ] && ok "tshark on the stepped run's adsl.pcap: DHCPv6 types $types(rapid commit: no 2 or 3)" ||
+		bad "the stepped run is not the student's rapid-commit one: DHCPv6 types '$types'"
+fi
+run "$V6LAB" lab run 4 --dir "$work/rc" --html "$work/r4.html" --out "$work/h4"
+run2=$("$V6LAB" lab run 4 --html "$work/r4s.html" --dir labs/04-dhcpv6-pd/solution --out "$work/h4s" 2>&1)
+if [ "$rc" -eq 0 ] && grep -q '<svg' "$work/r4.html" && grep -q 'dhcp6 solicit' "$work/r4.html" &&
+   ! grep -q 'dhcp6 advertise' "$work/r4.html" && grep -q 'dhcp6 advertise' "$work/r4s.html" &&
+   grep -qx "captures: $work/h4/LINK.pcap, one per link" <<<"$out"; then
+	ok "lab run 4 --dir WORK --html: a page with the ladder, WORK's exchange (no advertise; the solution's has one)"
+else
+	bad "lab run --html (exit $rc): $(tail -2 <<<"$out")"
+fi
+# --out and --html never write into scenarios/ or captures/ (v6lab run's rule, shared).
+for args in "lab run 2 --out scenarios/labtest" "lab run 2 --out out/../captures/labtest" \
+	"lab run 2 --html captures/labtest.html" "run scenarios/lan-ping6.scn --out captures/labtest"; do
+	# shellcheck disable=SC2086
+	run "$V6LAB" $args
+	if [ "$rc" -eq 2 ] && grep -q "will not write .* (scenarios/ and captures/ are inputs)" <<<"$out" &&
+	   [ ! -e scenarios/labtest ] && [ ! -e captures/labtest ] && [ ! -e captures/labtest.html ]; then
+		ok "v6lab $args: refused, exit 2, nothing written"
+	else
+		bad "v6lab $args (exit $rc): $out"
+	fi
+done
+run "$V6LAB" lab run 4 --step --html "$work/x.html"
+if [ "$rc" -eq 2 ] && grep -q 'does not go with --html' <<<"$out"; then ok "lab run --step --html: exit 2"; else bad "--step --html (exit $rc): $out"; fi
+run "$V6LAB" lab check 4 --step
+if [ "$rc" -eq 2 ] && grep -q 'go with run, not check' <<<"$out"; then ok "lab check --step: exit 2 (run only)"; else bad "check --step (exit $rc): $out"; fi
 
 # --dir with a scenario file: the override line and the student's file used;
 # a file the scenario needs in neither place is named.

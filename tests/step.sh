@@ -5,7 +5,10 @@
 # after q). Values that do not come from the step view itself are checked
 # against tshark's reading of the capture of a plain `v6lab run`, and the
 # DAD Neighbor Solicitation's fields against RFC 4861 (hop limit 255,
-# source ::, type 135). Last line: "N passed, M failed".
+# source ::, type 135). On scenarios/internode-adsl.scn, k7's ppp(8) line:
+# LCP and IPV6CP change state at the steps the capture's frame order and
+# RFC 1661 say; on telnet-rompager.scn, nat6to4d's session as the saved
+# transcript lists it. Last line: "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export LC_ALL=C TZ=UTC
@@ -28,7 +31,9 @@ piped() {
 	shift
 	printf "$keys" | "$V6LAB" run --step "$@" >"$work/out.txt" 2>"$work/err.txt"
 	rc=$?
-	echo "  ran: printf '${keys//$'\n'/\\n}' | v6lab run --step $* -> exit $rc, $(wc -l <"$work/out.txt") lines"
+	local shown=${keys//$'\n'/\\n}
+	[ ${#shown} -gt 40 ] && shown="${shown:0:12}... ($(printf "$keys" | wc -l) keys)"
+	echo "  ran: printf '$shown' | v6lab run --step $* -> exit $rc, $(wc -l <"$work/out.txt") lines"
 }
 has_line() { # WHAT LINE: the exact line is in out.txt
 	if grep -qxF -- "$2" "$work/out.txt"; then ok "$1: '$2'"; else
@@ -140,6 +145,74 @@ piped '' "$SCN" --trace
 piped '' "$work/nosuch.scn"
 [ "$rc" -eq 2 ] && grep -q 'nosuch.scn' "$work/err.txt" && ok "missing scenario: exit 2 naming it" ||
 	bad "missing scenario" "exit $rc: $(cat "$work/err.txt")"
+
+# ---- piped: ppp(8)'s automata and nat6to4d's sessions in the node state ---
+
+# internode-adsl: k7 dials at 2 s. The expected LCP path is RFC 1661's
+# table applied to the order of the frames in tshark's reading of the
+# plain run's lan.pcap (k7 is 00:0f:ea:2c:d5:18, lan's delay 50 us).
+ADSL=scenarios/internode-adsl.scn
+ADSL_EPOCH=1257508740       # its `start 2009-11-06 11:59:00 UTC`
+K7=00:0f:ea:2c:d5:18
+"$V6LAB" run "$ADSL" --out "$work/adsl" >"$work/adsl.txt" 2>&1
+echo "  ran: v6lab run $ADSL -> exit $?"
+# Seconds from the start of the first frame on lan.pcap matching FILTER.
+t_of() { tshark -r "$work/adsl/lan.pcap" -Y "$1" -T fields -e frame.time_epoch 2>/dev/null |
+	awk -v s="$ADSL_EPOCH" 'NF { printf "%.6f", $1 - s; exit }'; }
+t_lcp_req=$(t_of "lcp && ppp.code == 1 && eth.src == $K7")
+t_peer_req=$(t_of "lcp && ppp.code == 1 && eth.dst == $K7")
+t_peer_ack=$(t_of "lcp && ppp.code == 2 && eth.dst == $K7")
+t_v6_ack=$(t_of "ipv6cp && ppp.code == 2 && eth.dst == $K7")
+echo "  tshark, lan.pcap: k7's LCP Conf-Request ${t_lcp_req}s, the peer's ${t_peer_req}s," \
+	"its Conf-Ack ${t_peer_ack}s, its IPV6CP Conf-Ack ${t_v6_ack}s"
+# Req-Sent, then the peer's request first (Ack-Sent) or its ack first (Ack-Rcvd).
+mid=$(awk -v r="$t_peer_req" -v a="$t_peer_ack" 'BEGIN { print (r < a ? "Ack-Sent" : "Ack-Rcvd") }')
+piped "$(printf 'n\\n%.0s' $(seq 70))" "$ADSL" --out "$work/o7"
+# "STEP TIME PPP-LINE" for each step where k7's ppp line changed.
+awk '/^step [0-9]+  t=/ { step = $2; t = substr($3, 3); sub(/s$/, "", t) }
+	/^  [^ ]/ { node = $1 }
+	node == "k7" && /^    \+ ppp: / { sub(/^    \+ ppp: /, ""); print step, t, $0 }' \
+	"$work/out.txt" >"$work/ppp.txt"
+echo "  k7's ppp line changed at steps: $(cut -d' ' -f1 "$work/ppp.txt" | tr '\n' ' ')"
+lcp_path=$(awk '{ for (i = 1; i <= NF; i++) if ($i == "LCP") s = $(i + 1); sub(/,$/, "", s)
+	if (s != last) printf "%s ", s; last = s }' "$work/ppp.txt")
+[ "$lcp_path" = "Initial Starting Req-Sent $mid Opened " ] &&
+	ok "LCP on k7: $lcp_path(RFC 1661, from the frame order in the capture)" ||
+	bad "LCP path on k7" "want: Initial Starting Req-Sent $mid Opened" "got:  $lcp_path"
+phases=$(awk '{ s = $4; sub(/,$/, "", s); if (s != last) printf "%s ", s; last = s }' "$work/ppp.txt")
+[ "$phases" = "Dead Establish Authenticate Network " ] &&
+	ok "ppp(8)'s phases on k7: $phases" || bad "ppp phases" "got: $phases"
+req_step=$(awk '/LCP Req-Sent/ { print $1, $2; exit }' "$work/ppp.txt")
+[ "${req_step#* }" = "$t_lcp_req" ] && screen_of "${req_step% *}" | sed -n 2p | grep -q 'LCP, Conf-Request' &&
+	ok "LCP Req-Sent at step ${req_step% *}, the frame of k7's Conf-Request (t=${t_lcp_req}s as tshark reads it)" ||
+	bad "LCP Req-Sent step" "want t=$t_lcp_req, got step/time: $req_step"
+# IPV6CP opens when the peer's ack reaches k7: the first step at or after
+# the frame's time plus the link delay, and not the step before it.
+want_v6=$(awk -v a="$t_v6_ack" '/^step [0-9]+  t=/ { t = substr($3, 3); sub(/s$/, "", t)
+	if (t + 0 >= a + 0.00005) { print $2; exit } }' "$work/out.txt")
+got_v6=$(awk '/IPV6CP Opened/ { print $1; exit }' "$work/ppp.txt")
+[ -n "$want_v6" ] && [ "$got_v6" = "$want_v6" ] &&
+	ok "IPV6CP Opened at step $got_v6, the first after the peer's Conf-Ack (${t_v6_ack}s) reached k7" ||
+	bad "IPV6CP Opened step" "want step $want_v6, got step $got_v6"
+has_line "all of PPP up" "    + ppp: phase Network, LCP Opened, IPCP Opened, IPV6CP Opened"
+sed -n '/^--- end of the run: /,$p' "$work/out.txt" | tail -n +2 >"$work/tail7.txt"
+cmp -s "$work/tail7.txt" "$work/adsl.txt" && ok "internode-adsl: stepping changes nothing (transcript and verdicts as v6lab run)" ||
+	bad "internode-adsl under --step differs from run" "$(diff "$work/adsl.txt" "$work/tail7.txt" | head -5)"
+
+# telnet-rompager: nat6to4d's session as `nat6to4ctl show sessions` prints
+# it in the saved transcript (the countdown left out).
+TR=scenarios/telnet-rompager.scn
+piped "$(printf 'n\\n%.0s' $(seq 200))" "$TR" --out "$work/o8"
+has_line "nat6to4d starts with no session" "    + nat6to4d: 0 sessions"
+saved=$(awk '/^Proto +IPv6 endpoint/ { getline; print $1, $2, $3, $4, $5; exit }' captures/telnet-rompager/transcript.txt)
+for state in V6_INIT ESTABLISHED; do
+	has_line "the telnet's session, $state" "    + nat6to4d: session ${saved% *} $state"
+done
+has_line "the session at its last state, as the saved transcript shows" "    + nat6to4d: session $saved"
+sed -n '/^--- end of the run: /,$p' "$work/out.txt" | tail -n +2 >"$work/tail8.txt"
+"$V6LAB" run "$TR" --out "$work/tr" >"$work/tr.txt" 2>&1
+cmp -s "$work/tail8.txt" "$work/tr.txt" && ok "telnet-rompager: stepping changes nothing (as v6lab run)" ||
+	bad "telnet-rompager under --step differs from run" "$(diff "$work/tr.txt" "$work/tail8.txt" | head -5)"
 
 # ---- tmux: a real terminal -------------------------------------------------
 

@@ -3,7 +3,9 @@
  * snapshots (unchanged lines never shown, a changed line as - then +,
  * insertions and removals in the middle, both sides empty), the per-node
  * snapshot diff, a real snapshot before and after Duplicate Address
- * Detection (the link-local address leaves "tentative"), the keys read
+ * Detection (the link-local address leaves "tentative"), ppp(8)'s phase
+ * and automata and nat6to4d's sessions in snapshots of saved scenarios
+ * (looking expires nothing), the keys read
  * from a pipe and from a terminal, the layer headings and field labels,
  * and the time format of the header. Expected texts are written out here.
  */
@@ -169,6 +171,115 @@ static void test_snapshot_dad(void)
 	scn_free(s);
 }
 
+/* Lines of `node` in `s` that start with `prefix`. */
+static size_t count_prefixed(const struct step_snap *s, const char *node, const char *prefix)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < s->n; i++)
+		for (size_t j = 0; strcmp(s->nodes[i].name, node) == 0 && j < s->nodes[i].lines.n; j++)
+			n += strncmp(s->nodes[i].lines.v[j], prefix, strlen(prefix)) == 0;
+	return n;
+}
+
+/* A saved scenario opened as a session, its transcript into o->out (a
+ * temporary file); the session keeps `o`. */
+static struct scn_session *open_scenario(const char *path, struct scn **s,
+                                         struct scn_run_opts *o)
+{
+	struct scn_diag d = { .msg = "" };
+	*s = scn_parse_file(path, &d);
+	if (!*s || scn_validate(*s, &d) != 0) {
+		printf("\n%s: %s\n", path, d.msg);
+		return NULL;
+	}
+	*o = (struct scn_run_opts){ .quiet = true, .out = tmpfile() };
+	return o->out ? scn_session_open(*s, o, &d) : NULL;
+}
+
+/* Run the session on to time t and take the snapshot there. */
+static void snap_at(struct scn_session *ss, struct scn *s, sim_time t, struct step_snap *snap)
+{
+	scn_session_run_until(ss, t);
+	step_snap_take(snap, s, scn_session_sim(ss));
+}
+
+/* internode-adsl: ppp(8) starts at 1 s in phase Dead with every automaton
+ * Initial (RFC 1661's first state), k7 dials at 2 s and by 10 s all is
+ * Opened (the scenario's ifconfig tun0 shows both families then). After
+ * `quit` ppp is gone and so is its line. */
+static void test_snapshot_ppp(void)
+{
+	struct scn *s;
+	struct scn_run_opts o;
+	struct scn_session *ss = open_scenario("scenarios/internode-adsl.scn", &s, &o);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ss);
+	struct step_snap a, b, c, d;
+	snap_at(ss, s, SIM_S / 2, &a);
+	snap_at(ss, s, 3 * SIM_S / 2, &b);
+	snap_at(ss, s, 10 * SIM_S, &c);
+	scn_session_command(ss, "k7", "quit");
+	snap_at(ss, s, 15 * SIM_S, &d);
+	CU_ASSERT_EQUAL(count_prefixed(&a, "k7", "ppp: "), 0);
+	CU_ASSERT_TRUE(has_line(&b, "k7", "ppp: phase Dead, LCP Initial, IPCP Initial, IPV6CP Initial"));
+	CU_ASSERT_TRUE(has_line(&c, "k7", "ppp: phase Network, LCP Opened, IPCP Opened, IPV6CP Opened"));
+	CU_ASSERT_EQUAL(count_prefixed(&c, "k7", "ppp: "), 1);
+	CU_ASSERT_EQUAL(count_prefixed(&d, "k7", "ppp: "), 0);
+	step_snap_free(&a);
+	step_snap_free(&b);
+	step_snap_free(&c);
+	step_snap_free(&d);
+	scn_session_close(ss);
+	scn_free(s);
+	fclose(o.out);
+}
+
+/* telnet-rompager: nat6to4d starts at 1 s, the telnet at 22 s; the session
+ * is the one the saved transcript's `nat6to4ctl show sessions` lists. Its
+ * 240 s after both FINs end by 300 s: the snapshot leaves it out, and
+ * looking expires nothing (the counters still count it active). */
+static void test_snapshot_nat6to4d(void)
+{
+	static const char sess[] = "nat6to4d: session tcp 2001:4f8:fff6::28.63665 "
+	                           "192.168.1.1.63665 192.168.1.195.80 ";
+	char est[128], fin[128];
+	snprintf(est, sizeof est, "%sESTABLISHED", sess);
+	snprintf(fin, sizeof fin, "%sV6_FIN_V4_FIN", sess);
+	struct scn *s;
+	struct scn_run_opts o;
+	struct scn_session *ss = open_scenario("scenarios/telnet-rompager.scn", &s, &o);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ss);
+	struct step_snap a, b, c, d, e;
+	snap_at(ss, s, SIM_S / 2, &a);
+	snap_at(ss, s, 2 * SIM_S, &b);
+	snap_at(ss, s, 22 * SIM_S + SIM_S / 2, &c);
+	snap_at(ss, s, 27 * SIM_S + SIM_S / 2, &d);
+	snap_at(ss, s, 300 * SIM_S, &e);
+	CU_ASSERT_EQUAL(count_prefixed(&a, "gw", "nat6to4d: "), 0);
+	CU_ASSERT_TRUE(has_line(&b, "gw", "nat6to4d: 0 sessions"));
+	CU_ASSERT_TRUE(has_line(&c, "gw", "nat6to4d: 1 session"));
+	CU_ASSERT_TRUE(has_line(&c, "gw", est));
+	CU_ASSERT_TRUE(has_line(&d, "gw", fin));
+	CU_ASSERT_TRUE(has_line(&e, "gw", "nat6to4d: 0 sessions"));
+	CU_ASSERT_EQUAL(count_prefixed(&e, "gw", "nat6to4d: session "), 0);
+	/* What show counters prints now, from the transcript store. */
+	struct sim *sim = scn_session_sim(ss);
+	size_t before = sim->out.n;
+	bool active = false;
+	scn_session_command(ss, "gw", "nat6to4ctl show counters");
+	static const char want[] = "\t1 active, 1 created, 0 expired,";
+	for (size_t i = before; i < sim->out.n; i++)
+		active |= strncmp(sim->out.lines[i].text, want, sizeof want - 1) == 0;
+	CU_ASSERT_TRUE(active);
+	step_snap_free(&a);
+	step_snap_free(&b);
+	step_snap_free(&c);
+	step_snap_free(&d);
+	step_snap_free(&e);
+	scn_session_close(ss);
+	scn_free(s);
+	fclose(o.out);
+}
+
 static void test_keys(void)
 {
 	CU_ASSERT_EQUAL(step_key_of_line("\n"), KEY_NEXT);
@@ -231,6 +342,8 @@ int suite_step(void)
 	    !CU_add_test(s, "diff with an empty side", test_diff_empty) ||
 	    !CU_add_test(s, "snapshot diff per node", test_snap_diff) ||
 	    !CU_add_test(s, "snapshot before and after DAD", test_snapshot_dad) ||
+	    !CU_add_test(s, "snapshot: ppp(8)'s phase and automata", test_snapshot_ppp) ||
+	    !CU_add_test(s, "snapshot: nat6to4d's sessions", test_snapshot_nat6to4d) ||
 	    !CU_add_test(s, "keys", test_keys) ||
 	    !CU_add_test(s, "layer headings and labels", test_names) ||
 	    !CU_add_test(s, "time of a step", test_time))

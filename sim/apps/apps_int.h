@@ -61,6 +61,12 @@ int cmd_route(struct sim_node *n, int argc, char **argv);
 int cmd_sysctl(struct sim_node *n, int argc, char **argv);
 int cmd_rtadvd(struct sim_node *n, int argc, char **argv);
 int cmd_ppp(struct sim_node *n, int argc, char **argv);
+/*
+ * ppp(8)'s state on the node, for the step view: "phase Network, LCP
+ * Opened, IPCP Opened, IPV6CP Opened" (ppp(8)'s phase names, RFC 1661's
+ * automaton states). False (buf untouched) when ppp is not running.
+ */
+bool ppp_status(const struct sim_node *n, char *buf, size_t len);
 int cmd_dhcp6c(struct sim_node *n, int argc, char **argv);
 int cmd_dhcp6s(struct sim_node *n, int argc, char **argv);
 int cmd_killall(struct sim_node *n, int argc, char **argv);
@@ -85,6 +91,15 @@ int cmd_nat6to4d(struct sim_node *n, int argc, char **argv);
 int cmd_nat6to4ctl(struct sim_node *n, int argc, char **argv);
 /* SIGTERM to the node's nat6to4d (for killall): 0, or -1 when none runs. */
 int nat6to4d_terminate(struct sim_node *n);
+/*
+ * The running nat6to4d's live sessions, for the step view: each as one line
+ * of `nat6to4ctl show sessions` without the countdown ("tcp
+ * 2001:db8::2.40000 203.0.113.1.1024 202.83.176.248.80 ESTABLISHED"), given
+ * to fn. Returns how many, or -1 when nat6to4d is not running. Changes
+ * nothing (expired sessions are skipped, not removed).
+ */
+long nat6to4d_sessions(const struct sim_node *n, void (*fn)(void *user, const char *line),
+                       void *user);
 
 /* ---- options (apps/util.c): getopt(3) semantics, state in the struct ---- */
 struct apps_opt {

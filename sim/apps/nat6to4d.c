@@ -384,14 +384,9 @@ static void endpoint4(char *buf, size_t len, const uint8_t a[4], uint16_t port)
 	snprintf(buf, len, "%s.%u", t, port);
 }
 
-static void add_session(void *user, const struct nat6to4_session_info *s)
+/* One session in the columns of `nat6to4ctl show sessions`. */
+static void session_row(struct row *r, const struct nat6to4_session_info *s, sim_time now)
 {
-	struct table *t = user;
-	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 16;
-		t->rows = sim_xrealloc(t->rows, t->cap, sizeof *t->rows);
-	}
-	struct row *r = &t->rows[t->n++];
 	const char *proto = s->proto == 6 ? "tcp" : s->proto == 17 ? "udp" : "icmp";
 	snprintf(r->c[0], sizeof r->c[0], "%s", proto);
 	endpoint6(r->c[1], sizeof r->c[1], s->v6_addr, s->v6_port);
@@ -402,8 +397,18 @@ static void add_session(void *user, const struct nat6to4_session_info *s)
 		snprintf(r->c[5], sizeof r->c[5], "static");
 	else /* seconds left, rounded up as a countdown shows them */
 		snprintf(r->c[5], sizeof r->c[5], "%llu",
-		         (unsigned long long)(s->expires_ns > t->now
-		                                  ? (s->expires_ns - t->now + SIM_S - 1) / SIM_S : 0));
+		         (unsigned long long)(s->expires_ns > now
+		                                  ? (s->expires_ns - now + SIM_S - 1) / SIM_S : 0));
+}
+
+static void add_session(void *user, const struct nat6to4_session_info *s)
+{
+	struct table *t = user;
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 16;
+		t->rows = sim_xrealloc(t->rows, t->cap, sizeof *t->rows);
+	}
+	session_row(&t->rows[t->n++], s, t->now);
 }
 
 static void show_sessions(struct sim_node *n, struct nat6to4d *d)
@@ -492,4 +497,40 @@ int cmd_nat6to4ctl(struct sim_node *n, int argc, char **argv)
 	else
 		show_counters(n, d);
 	return 0;
+}
+
+/* ---- read-only: the sessions for the step view -------------------------- */
+
+struct session_lines {
+	void (*fn)(void *user, const char *line);
+	void *user;
+	sim_time now;
+	long n;
+};
+
+/* A session whose time has passed is gone for nat6to4ctl (it expires them
+ * first); here it is skipped instead, so looking changes nothing. */
+static void session_line(void *user, const struct nat6to4_session_info *s)
+{
+	struct session_lines *sl = user;
+	struct row r;
+	char line[sizeof r.c];
+	if (!s->is_static && s->expires_ns <= sl->now)
+		return;
+	session_row(&r, s, sl->now);
+	snprintf(line, sizeof line, "%s %s %s %s %s%s", r.c[0], r.c[1], r.c[2], r.c[3], r.c[4],
+	         s->is_static ? " static" : "");
+	sl->fn(sl->user, line);
+	sl->n++;
+}
+
+long nat6to4d_sessions(const struct sim_node *n, void (*fn)(void *user, const char *line),
+                       void *user)
+{
+	const struct nat6to4d *d = n->apps ? n->apps->nat6to4d : NULL;
+	if (!d || !d->running)
+		return -1;
+	struct session_lines sl = { fn, user, n->sim->now, 0 };
+	nat6to4_sessions_walk(d->nat, session_line, &sl);
+	return sl.n;
 }

@@ -811,3 +811,31 @@ int cmd_ppp(struct sim_node *n, int argc, char **argv)
 	st->term.typing = false;
 	return 0;
 }
+
+/* ---- read-only: the state for the step view ------------------------------------ */
+
+/* ppp(8)'s bundle.c PhaseNames. */
+static const char *const phase_names[] = {
+	[PPP_PHASE_DEAD] = "Dead", [PPP_PHASE_ESTABLISH] = "Establish",
+	[PPP_PHASE_AUTHENTICATE] = "Authenticate", [PPP_PHASE_NETWORK] = "Network",
+	[PPP_PHASE_TERMINATE] = "Terminate",
+};
+
+static const char *fsm_name(const struct ppp_link *l, uint16_t proto)
+{
+	enum ppp_fsm_state s = ppp_fsm_state_of(l, proto);
+	return s < PPP_FSM_NSTATES ? ppp_fsm_state_names[s] : "?";
+}
+
+bool ppp_status(const struct sim_node *n, char *buf, size_t len)
+{
+	const struct pppd *st = n->apps ? n->apps->ppp : NULL;
+	if (!st || st->state == PPPD_QUIT || !st->link)
+		return false;
+	snprintf(buf, len, "phase %s, LCP %s, IPCP %s, IPV6CP %s",
+	         (unsigned)st->phase < sizeof phase_names / sizeof *phase_names
+	                 ? phase_names[st->phase] : "?",
+	         fsm_name(st->link, PPP_LCP), fsm_name(st->link, PPP_IPCP),
+	         fsm_name(st->link, PPP_IPV6CP));
+	return true;
+}

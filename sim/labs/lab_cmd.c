@@ -1,6 +1,6 @@
 /*
- * `v6lab lab list | show N | run N [--dir WORK] [--out DIR] |
- *  check N [--dir WORK] | init N --dir WORK | hash [--3sig] VALUE`
+ * `v6lab lab list | show N | run N [--dir WORK] [--out DIR] [--step |
+ *  --html FILE] | check N [--dir WORK] | init N --dir WORK | hash [--3sig] VALUE`
  */
 #include "lab_int.h"
 
@@ -10,7 +10,7 @@ static const char usage_lab[] =
 	"usage: v6lab lab list\n"
 	"       v6lab lab show N\n"
 	"       v6lab lab init N --dir WORK\n"
-	"       v6lab lab run N [--dir WORK] [--out DIR]\n"
+	"       v6lab lab run N [--dir WORK] [--out DIR] [--step | --html FILE.html]\n"
 	"       v6lab lab check N [--dir WORK]\n"
 	"       v6lab lab hash [--3sig] VALUE\n"
 	"\n"
@@ -30,6 +30,9 @@ static const char usage_lab[] =
 	"  --dir WORK  use WORK's copy of each configuration file the scenario reads\n"
 	"              (and WORK/answers.txt) instead of the lab's files/\n"
 	"  --out DIR   run: write the captures into DIR instead of out/labNN/\n"
+	"  --step      run: pause at every frame and command, as `v6lab run --step`\n"
+	"              (every field layer by layer, the node states that changed)\n"
+	"  --html FILE.html  run: also write the report page, as `v6lab run --html`\n"
 	"\n"
 	"exit status: 0 every goal met (or done), 1 a goal not met (or init found a file\n"
 	"already there), 2 usage or lab error\n";
@@ -39,8 +42,10 @@ struct lab_args {
 	const char *num;
 	const char *dir;
 	const char *out;
+	const char *html;
 	const char *value;
 	bool sig3;
+	bool step;
 };
 
 static int lab_usage(const char *fmt, const char *arg)
@@ -61,6 +66,12 @@ static int parse_lab_args(int argc, char **argv, struct lab_args *a)
 			return 1;
 		} else if (strcmp(w, "--3sig") == 0) {
 			a->sig3 = true;
+		} else if (strcmp(w, "--step") == 0) {
+			a->step = true;
+		} else if (strcmp(w, "--html") == 0) {
+			if (i + 1 >= argc || argv[i + 1][0] == '\0')
+				return lab_usage("%s needs a file name", w);
+			a->html = argv[++i];
 		} else if (strcmp(w, "--dir") == 0 || strcmp(w, "--out") == 0) {
 			if (i + 1 >= argc || argv[i + 1][0] == '\0')
 				return lab_usage("%s needs a directory", w);
@@ -109,8 +120,10 @@ static int lab_numbered(const struct lab_args *a)
 		return lab_usage("%s needs a lab number (`v6lab lab list` lists them)", a->sub);
 	if (!lab_parse_number(a->num, &num))
 		return lab_usage("invalid lab number '%s' (expected 1 to 99)", a->num);
-	if (a->out && k != 2)
-		return lab_usage("--out goes with run, not %s", a->sub);
+	if ((a->out || a->step || a->html) && k != 2)
+		return lab_usage("--out, --step and --html go with run, not %s", a->sub);
+	if (a->step && a->html)
+		return lab_usage("%s", "--step shows every frame itself: it does not go with --html");
 	if (a->dir && k == 0)
 		return lab_usage("--dir does not go with %s", a->sub);
 	if (k == 1 && !a->dir)
@@ -120,7 +133,8 @@ static int lab_numbered(const struct lab_args *a)
 	switch (k) {
 	case 0: return lab_show(&l, stdout);
 	case 1: return lab_init(&l, a->dir);
-	case 2: return lab_run(&l, a->dir, a->out);
+	case 2: return lab_run(&l, a->dir,
+	                       &(struct lab_run_opts){ a->out, a->html, a->step });
 	default: return lab_check(&l, a->dir);
 	}
 }
@@ -133,7 +147,7 @@ int v6lab_lab_main(int argc, char **argv)
 	if (rc)
 		return rc == 1 ? LAB_EXIT_OK : rc;
 	if (strcmp(a.sub, "list") == 0) {
-		if (a.num || a.dir || a.out)
+		if (a.num || a.dir || a.out || a.html || a.step)
 			return lab_usage("%s", "list takes no lab number and no option");
 		return lab_list(stdout);
 	}

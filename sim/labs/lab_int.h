@@ -6,6 +6,7 @@
  *   lab_files.c    --dir: swapping a scenario's `file ... from` files for
  *                  the student's; `init`; directories
  *   lab_run.c      `lab run N`: the lab's scenario, as `v6lab run` runs it
+ *                  (or `run --step`, `run --html`)
  *   lab_check.c    `lab check N`: goals met or not, with a hint
  *   lab_goals.c    the goals of a scenario run (the `goal` statement)
  *   lab_answers.c  answers.txt and answers.check: reading both files
@@ -150,7 +151,14 @@ void lab_checks_free(struct lab_checks *c);
  * lines on out) and validated; NULL with a message on stderr. *none is
  * set when the lab has no scenario (no message then). */
 struct scn *lab_load(const struct lab *l, const char *work, FILE *out, bool *none);
-int lab_run(const struct lab *l, const char *work, const char *out_dir);
+/* How `lab run` shows the run: as `v6lab run` prints it, one step at a
+ * time (--step), or with a report page as well (--html FILE). */
+struct lab_run_opts {
+	const char *out_dir;     /* the captures; NULL: out/labNN */
+	const char *html;        /* the report page, or NULL */
+	bool step;
+};
+int lab_run(const struct lab *l, const char *work, const struct lab_run_opts *ro);
 int lab_check(const struct lab *l, const char *work);
 
 #endif /* V6LAB_LAB_INT_H */

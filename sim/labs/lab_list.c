@@ -150,18 +150,22 @@ int lab_find(int num, struct lab *l)
 	return 0;
 }
 
+/* The slug column is as wide as the longest slug: the titles line up. */
 int lab_list(FILE *out)
 {
 	size_t n;
 	char **v = lab_names(&n);
+	int width = 1;
+	struct lab l;
 
 	if (!v)
 		return LAB_EXIT_ERROR;
-	for (size_t i = 0; i < n; i++) {
-		struct lab l;
+	for (size_t i = 0; i < n; i++)
+		if (lab_from_dirent(v[i], &l) && (int)strlen(l.slug) > width)
+			width = (int)strlen(l.slug);
+	for (size_t i = 0; i < n; i++)
 		if (lab_from_dirent(v[i], &l))
-			fprintf(out, "%3d  %-16s %s\n", l.num, l.slug, l.title);
-	}
+			fprintf(out, "%3d  %-*s  %s\n", l.num, width, l.slug, l.title);
 	free_names(v, n);
 	return LAB_EXIT_OK;
 }

@@ -1,8 +1,14 @@
 /*
- * `v6lab lab run N [--dir WORK] [--out DIR]`: `v6lab run` of the lab's
- * lab.scn with the student's files, captures in out/labNN/.
+ * `v6lab lab run N [--dir WORK] [--out DIR] [--step | --html FILE]`:
+ * `v6lab run` of the lab's lab.scn with the student's files, captures in
+ * out/labNN/; --step and --html hand the same run to the step view and
+ * the report page, so a student steps through their own configuration.
  */
 #include "lab_int.h"
+
+#include "../report/report.h"
+#include "../scenario/out_path.h"
+#include "../step/step.h"
 
 #include <string.h>
 
@@ -33,13 +39,41 @@ struct scn *lab_load(const struct lab *l, const char *work, FILE *out, bool *non
 	return s;
 }
 
-int lab_run(const struct lab *l, const char *work, const char *out_dir)
+/* scenarios/ and captures/ are inputs, as for `v6lab run`. */
+static bool refused(const char *path, const char *what)
+{
+	if (!path || !out_path_forbidden(path))
+		return false;
+	fprintf(stderr, "v6lab lab: will not write %s into '%s' (scenarios/ and captures/ are "
+	        "inputs)\n", what, path);
+	return true;
+}
+
+/* The captures' directory, made; NULL with a message when it cannot be. */
+static const char *captures_dir(const struct lab *l, const char *out_dir, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "out/lab%02d", l->num);
+	if (!out_dir)
+		out_dir = buf;
+	if (refused(out_dir, "captures"))
+		return NULL;
+	int err = lab_mkdir_p(out_dir);
+	if (err) {
+		fprintf(stderr, "v6lab lab: %s: %s\n", out_dir, strerror(err));
+		return NULL;
+	}
+	return out_dir;
+}
+
+int lab_run(const struct lab *l, const char *work, const struct lab_run_opts *ro)
 {
 	char dflt[64];
 	bool none;
 	struct scn_diag d = { .msg = "" };
-	struct scn *s = lab_load(l, work, stdout, &none);
 
+	if (refused(ro->html, "a report"))
+		return LAB_EXIT_ERROR;
+	struct scn *s = lab_load(l, work, stdout, &none);
 	if (none) {
 		fprintf(stderr, "v6lab lab: lab %d has no scenario: its exercises are calculations, "
 		        "done with `v6lab addr` (see `v6lab addr --help` and `v6lab lab show %d`)\n",
@@ -48,20 +82,18 @@ int lab_run(const struct lab *l, const char *work, const char *out_dir)
 	}
 	if (!s)
 		return LAB_EXIT_ERROR;
-	snprintf(dflt, sizeof dflt, "out/lab%02d", l->num);
-	if (!out_dir)
-		out_dir = dflt;
-	int err = lab_mkdir_p(out_dir);
-	if (err) {
-		fprintf(stderr, "v6lab lab: %s: %s\n", out_dir, strerror(err));
+	const char *out_dir = captures_dir(l, ro->out_dir, dflt, sizeof dflt);
+	if (!out_dir) {
 		scn_free(s);
 		return LAB_EXIT_ERROR;
 	}
+	fflush(stdout); /* the "using" lines before anything the step view writes */
 	struct scn_run_opts o = { .out = stdout, .out_dir = out_dir };
-	int rc = scn_run(s, &o, &d);
+	int rc = ro->step ? step_run(s, &o, &d)
+	         : ro->html ? report_run(s, &o, ro->html, &d) : scn_run(s, &o, &d);
 	if (rc == SCN_EXIT_INVALID)
 		scn_diag_print(stderr, &d);
-	else
+	else if (!ro->step) /* after `q` there is no whole run to point at */
 		printf("captures: %s/LINK.pcap, one per link\n", out_dir);
 	fflush(stdout);
 	scn_free(s);

@@ -260,6 +260,19 @@ enum ppp_phase ppp_phase_of(const struct ppp_link *l)
 	return l->phase;
 }
 
+enum ppp_fsm_state ppp_fsm_state_of(const struct ppp_link *l, uint16_t proto)
+{
+	switch (proto) {
+	case PPP_LCP:
+		return l->lcp.state;
+	case PPP_IPCP:
+		return l->ipcp.state;
+	case PPP_IPV6CP:
+		return l->ipv6cp.state;
+	}
+	return PPP_INITIAL;
+}
+
 uint16_t ppp_mtu(const struct ppp_link *l)
 {
 	uint16_t mtu = l->lcps.his_mru ? l->lcps.his_mru : 1500;

@@ -83,5 +83,8 @@ enum ppp_fsm_state { PPP_INITIAL, PPP_STARTING, PPP_CLOSED, PPP_STOPPED, PPP_CLO
                      PPP_STOPPING, PPP_REQ_SENT, PPP_ACK_RCVD, PPP_ACK_SENT, PPP_OPENED,
                      PPP_FSM_NSTATES };
 extern const char *const ppp_fsm_state_names[PPP_FSM_NSTATES];
+/* The automaton state of PPP_LCP, PPP_IPCP or PPP_IPV6CP on a link (for
+ * the step view's node state; another protocol: PPP_INITIAL). */
+enum ppp_fsm_state ppp_fsm_state_of(const struct ppp_link *l, uint16_t proto);
 
 #endif /* V6LAB_PPP_H */

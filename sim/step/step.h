@@ -63,6 +63,9 @@ void step_lines_free(struct step_lines *l);
  *   sk0: neighbor 2001:df0:9::ca53:b0f8 lladdr 00:0c:86:75:24:1b REACHABLE
  *   route 2001:df0:9::/64 link#1 U sk0
  *   dhcp6c: BOUND
+ *   ppp: phase Network, LCP Opened, IPCP Ack-Sent, IPV6CP Opened
+ *   nat6to4d: 1 session
+ *   nat6to4d: session tcp 2001:4f8:fff6::28.63665 192.168.1.1.63665 192.168.1.195.80 ESTABLISHED
  */
 void step_snap_take(struct step_snap *snap, const struct scn *s, struct sim *sim);
 void step_snap_free(struct step_snap *snap);

@@ -120,6 +120,27 @@ static void route_line(struct step_lines *l, const struct route *r)
 	               r->ifp ? r->ifp->name : "---");
 }
 
+static void session_line(void *user, const char *line)
+{
+	step_lines_add(user, "nat6to4d: session %s", line);
+}
+
+/* ppp(8)'s phase and automata; nat6to4d's session count and sessions. */
+static void daemon_lines(struct step_lines *l, const struct sim_node *n)
+{
+	char ppp[128];
+
+	if (ppp_status(n, ppp, sizeof ppp))
+		step_lines_add(l, "ppp: %s", ppp);
+	struct step_lines sessions = { 0 };
+	long count = nat6to4d_sessions(n, session_line, &sessions);
+	if (count >= 0)
+		step_lines_add(l, "nat6to4d: %ld session%s", count, count == 1 ? "" : "s");
+	for (size_t i = 0; i < sessions.n; i++)
+		step_lines_add(l, "%s", sessions.v[i]);
+	step_lines_free(&sessions);
+}
+
 static void node_lines(struct step_lines *l, struct sim_node *n)
 {
 	for (int i = 0; i < n->nifaces; i++) {
@@ -135,6 +156,7 @@ static void node_lines(struct step_lines *l, struct sim_node *n)
 		route_line(l, &n->net->rt4.r[i]);
 	if (n->apps && n->apps->dhcp6c)
 		step_lines_add(l, "dhcp6c: %s", dhcp6c_state_name(n));
+	daemon_lines(l, n);
 }
 
 void step_snap_take(struct step_snap *snap, const struct scn *s, struct sim *sim)

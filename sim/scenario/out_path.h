@@ -1,0 +1,20 @@
+/*
+ * Where a run may write (out_path.c): scenarios/ and captures/ hold the
+ * inputs of every run and of the regression tests, so `v6lab run --out`,
+ * `run --html` and `lab run --out/--html` refuse a path inside either.
+ */
+#ifndef V6LAB_OUT_PATH_H
+#define V6LAB_OUT_PATH_H
+
+#include <stdbool.h>
+
+/*
+ * True when `path` (a directory or a file, relative to the current
+ * directory or absolute; "." and ".." resolved on the names) is or lies
+ * below a directory named scenarios or captures, counted from the current
+ * directory when path is inside it. Also true when it cannot be resolved
+ * (too long): refusing is the safe answer.
+ */
+bool out_path_forbidden(const char *path);
+
+#endif /* V6LAB_OUT_PATH_H */
