@@ -21,13 +21,19 @@
 #        (/proc/PID/stat), in % of one core; forwarding runs in the kernel.
 # Then a table and the ratios nat6to4d/tayga and nat6to4d/forward.
 #
-# OFFLOADS=on or OFFLOADS=off runs one of the two passes only.
+# A third pass, "pinned", models the gateway as a machine of its own: the
+# client and server programs run on CPU 0, the translator on CPU 1, and
+# receive packet steering (RPS) puts the gateway's packet processing on
+# CPU 1 and the endpoints' on CPU 0, for every path alike (offloads on).
+# In the two shared passes sender, receiver and gateway compete for both
+# cores, and a receiver woken by the translator's write preempts it.
+# OFFLOADS=on, off or pinned runs one pass only (default: all three).
 #
 # Traffic never leaves the namespaces created here, which are removed on any
 # exit (the library's trap). There are no assertions on the figures: this
 # prints them. Environment: BENCH_PATHS (default: the three above),
-# UDP_SECONDS (default 2), TCP_SECONDS (default 5), OFFLOADS (on, off or
-# both; default both).
+# UDP_SECONDS (default 2), TCP_SECONDS (default 5), OFFLOADS (on, off,
+# pinned or all; default all).
 # No `set -e`: a failed step reports itself and the run goes on to the next.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
@@ -42,7 +48,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "bench-real: needs root (network namespaces, TUN devices)" >&2
 	exit 2
 fi
-for tool in ip iperf3 tayga ss; do
+for tool in ip iperf3 tayga ss taskset; do
 	command -v "$tool" >/dev/null || { echo "bench-real: $tool not found; run scripts/deps.sh" >&2; exit 2; }
 done
 [ -x bin/udpblast ] || { echo "bench-real: bin/udpblast missing; run make bin/udpblast" >&2; exit 2; }
@@ -69,10 +75,33 @@ set_offloads() { # on|off
 	done
 }
 
+# Pinned pass: endpoint programs on CPU 0 (this prefix), gateway on CPU 1.
+ENDPOINT=()
+pin_translator() { # pid: it and its children (the daemon's worker) on CPU 1
+	local p
+	for p in "$1" $(pgrep -P "$1"); do taskset -a -p 2 "$p" >/dev/null 2>&1; done
+}
+set_rps() { # on|off: gateway receive processing on CPU 1, endpoints' on CPU 0
+	local ns_dev ns dev mask
+	for ns_dev in "$NS_C:c0:1" "$NS_G:g0:2" "$NS_G:g1:2" "$NS_S:s0:1"; do
+		IFS=: read -r ns dev mask <<<"$ns_dev"
+		[ "$1" = on ] || mask=0
+		ip netns exec "$ns" sh -c "echo $mask > /sys/class/net/$dev/queues/rx-0/rps_cpus" 2>/dev/null ||
+			echo "  (could not set RPS on $dev)"
+	done
+}
+set_mode() { # on|off|pinned
+	case $1 in
+	pinned) set_offloads on; set_rps on; ENDPOINT=(taskset -c 0) ;;
+	*) set_offloads "$1"; set_rps off; ENDPOINT=() ;;
+	esac
+}
+
 start_path() {
 	start_translator "$1"
 	DEST=$NAT64_TARGET6
 	TRANSLATOR_PID=$NAT64_TRANSLATOR_PID
+	[ ${#ENDPOINT[@]} -eq 0 ] || [ -z "$TRANSLATOR_PID" ] || pin_translator "$TRANSLATOR_PID"
 }
 
 stop_path() {
@@ -119,7 +148,7 @@ kv() { # key line: the value of key=value in a udpblast line
 server_bg() { # LOG CMD...
 	local log=$1
 	shift
-	ip netns exec "$NS_S" "$@" >"$log" 2>&1 &
+	ip netns exec "$NS_S" "${ENDPOINT[@]}" "$@" >"$log" 2>&1 &
 }
 
 wait_listen() { # proto port: until something listens in the server namespace
@@ -138,7 +167,7 @@ udp_run() {
 	local rxpid=$!
 	wait_listen u "$UDP_PORT" || { echo "  udpblast recv did not start: $(cat "$work/rx")"; return 1; }
 	c0=$(cpu_ticks)
-	tx=$(inc "$NS_C" bin/udpblast send "$DEST" "$UDP_PORT" -s "$UDP_SIZE" -r "$rate" -t "$UDP_SECONDS")
+	tx=$(inc "$NS_C" "${ENDPOINT[@]}" bin/udpblast send "$DEST" "$UDP_PORT" -s "$UDP_SIZE" -r "$rate" -t "$UDP_SECONDS")
 	c1=$(cpu_ticks)
 	wait "$rxpid" || true
 	rx=$(cat "$work/rx")
@@ -199,7 +228,7 @@ tcp_run() { # path streams
 	wait_listen t 5201 || { echo "  iperf3 server did not start"; return 0; }
 	echo "  ran: iperf3 -c $DEST -t $TCP_SECONDS -P $n -f m"
 	c0=$(cpu_ticks)
-	out=$(inc "$NS_C" iperf3 -c "$DEST" -t "$TCP_SECONDS" -P "$n" -f m 2>&1) || true
+	out=$(inc "$NS_C" "${ENDPOINT[@]}" iperf3 -c "$DEST" -t "$TCP_SECONDS" -P "$n" -f m 2>&1) || true
 	c1=$(cpu_ticks)
 	wait "$spid" 2>/dev/null || true
 	mbps=$(awk '/receiver/ { for (i = 2; i <= NF; i++) if ($i == "Mbits/sec") v = $(i - 1) } END { print v }' <<<"$out")
@@ -231,10 +260,11 @@ ratio() { # a b: a/b with two decimals, or n/a
 	awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'
 }
 
-report() { # mode: on or off
-	local m=$1 p k
+report() { # mode: on, off or pinned
+	local m=$1 p k what="veth offloads $1"
+	[ "$m" != pinned ] || what="pinned: endpoints on CPU 0, gateway on CPU 1, offloads on"
 	echo
-	echo "=== bench-real: veth offloads $m; $UDP_SIZE-byte UDP, iperf3 TCP (-t $TCP_SECONDS, MTU 1500), $(nproc) cores"
+	echo "=== bench-real: $what; $UDP_SIZE-byte UDP, iperf3 TCP (-t $TCP_SECONDS, MTU 1500), $(nproc) cores"
 	printf '%-11s %12s %7s %7s %14s %10s %7s %10s %7s\n' path 'udp max pps' loss cpu 'udp <1% loss' \
 		'tcp1 Mb/s' cpu 'tcp4 Mb/s' cpu
 	for p in $PATHS; do
@@ -264,10 +294,10 @@ report_notes() {
 
 # ---- main -----------------------------------------------------------------------
 
-case ${OFFLOADS:-both} in
-on | off) MODES=$OFFLOADS ;;
-both) MODES="on off" ;;
-*) echo "bench-real: OFFLOADS is on, off or both, not '$OFFLOADS'" >&2; exit 2 ;;
+case ${OFFLOADS:-all} in
+on | off | pinned) MODES=$OFFLOADS ;;
+all) MODES="on off pinned" ;;
+*) echo "bench-real: OFFLOADS is on, off, pinned or all, not '$OFFLOADS'" >&2; exit 2 ;;
 esac
 nat64_setup || exit 2
 work=$NAT64_TMP
@@ -278,10 +308,10 @@ echo "namespaces: client $NS_C ($NAT64_C6), gateway $NS_G, server $NS_S ($NAT64_
 # else running shows up as noise in the figures, so say how busy we were.
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for m in $MODES; do
-	set_offloads "$m"
+	set_mode "$m"
 	for p in $PATHS; do
 		echo
-		echo "=== $p (veth offloads $m)"
+		echo "=== $p ($m)"
 		if ! start_path "$p" || ! check_path; then
 			echo "  $p: path not working, skipped"
 			stop_path
