@@ -180,29 +180,6 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 	return 0;
 }
 
-static int mkdir_p(const char *dir)
-{
-	char buf[PATH_MAX];
-	size_t n = strlen(dir);
-
-	if (n == 0 || n >= sizeof buf)
-		return ENAMETOOLONG;
-	memcpy(buf, dir, n + 1);
-	for (size_t i = 1; i <= n; i++) {
-		if (buf[i] != '/' && buf[i] != '\0')
-			continue;
-		char c = buf[i];
-		buf[i] = '\0';
-		if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-			return errno;
-		buf[i] = c;
-	}
-	struct stat st;
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-		return ENOTDIR;
-	return 0;
-}
-
 /* out/NAME for scenarios/NAME.scn */
 static void default_out(const char *file, char *buf, size_t cap)
 {
@@ -223,12 +200,9 @@ static int cmd_run(int argc, char **argv)
 	int rc = parse_run_args(argc, argv, &a);
 	if (rc)
 		return rc == 1 ? 0 : rc;
-	struct scn *s = scn_parse_file(a.file, &d);
-	if (!s || scn_validate(s, &d) < 0) {
-		scn_diag_print(stderr, &d);
-		scn_free(s);
+	struct scn *s = scn_load(a.file, stderr);
+	if (!s)
 		return SCN_EXIT_INVALID;
-	}
 	if (!a.out_dir) {
 		default_out(a.file, outbuf, sizeof outbuf);
 		a.out_dir = outbuf;
@@ -243,7 +217,7 @@ static int cmd_run(int argc, char **argv)
 		return usage_error("will not write a report into '%s' (scenarios/ and captures/ are "
 		                   "inputs)", a.html);
 	}
-	int err = mkdir_p(a.out_dir);
+	int err = out_path_mkdir(a.out_dir);
 	if (err) {
 		fprintf(stderr, "v6lab: %s: %s\n", a.out_dir, strerror(err));
 		scn_free(s);

@@ -5,6 +5,7 @@
  * `lab init` copies the lab's files/ into WORK to start from.
  */
 #include "lab_int.h"
+#include "../scenario/out_path.h"
 
 #include "../scenario/scn_int.h" /* scn_read_file */
 
@@ -80,27 +81,6 @@ int lab_override_files(struct scn *s, const struct lab *l, const char *work, FIL
 	return 0;
 }
 
-int lab_mkdir_p(const char *dir)
-{
-	char buf[PATH_MAX];
-	size_t n = strlen(dir);
-
-	if (n == 0 || n >= sizeof buf)
-		return ENAMETOOLONG;
-	memcpy(buf, dir, n + 1);
-	for (size_t i = 1; i <= n; i++) {
-		if (buf[i] != '/' && buf[i] != '\0')
-			continue;
-		char c = buf[i];
-		buf[i] = '\0';
-		if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-			return errno;
-		buf[i] = c;
-	}
-	struct stat st;
-	return stat(dir, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
-}
-
 static int copy_file(const char *from, const char *to)
 {
 	FILE *in = fopen(from, "rb"), *out = NULL;
@@ -171,7 +151,7 @@ int lab_init(const struct lab *l, const char *work)
 
 	if (n < 0)
 		return LAB_EXIT_ERROR;
-	if ((err = lab_mkdir_p(work)) != 0) {
+	if ((err = out_path_mkdir(work)) != 0) {
 		fprintf(stderr, "v6lab lab: %s: %s\n", work, strerror(err));
 		free_dirents(v, n);
 		return LAB_EXIT_ERROR;

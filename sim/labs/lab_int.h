@@ -58,8 +58,6 @@ int lab_show(const struct lab *l, FILE *out);
 int lab_override_files(struct scn *s, const struct lab *l, const char *work, FILE *out);
 /* Copy the lab's files/ into work (created); never overwrites a file. */
 int lab_init(const struct lab *l, const char *work);
-/* mkdir -p; 0 or an errno value. */
-int lab_mkdir_p(const char *dir);
 
 /* ---- lab_goals.c ------------------------------------------------------- */
 

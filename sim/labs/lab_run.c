@@ -57,7 +57,7 @@ static const char *captures_dir(const struct lab *l, const char *out_dir, char *
 		out_dir = buf;
 	if (refused(out_dir, "captures"))
 		return NULL;
-	int err = lab_mkdir_p(out_dir);
+	int err = out_path_mkdir(out_dir);
 	if (err) {
 		fprintf(stderr, "v6lab lab: %s: %s\n", out_dir, strerror(err));
 		return NULL;

@@ -170,12 +170,9 @@ int v6lab_ladder_main(int argc, char **argv)
 		fprintf(stderr, "v6lab ladder: %s: exists (use --force to overwrite)\n", a.svg);
 		return SCN_EXIT_INVALID;
 	}
-	struct scn *s = scn_parse_file(a.file, &d);
-	if (!s || scn_validate(s, &d) < 0) {
-		scn_diag_print(stderr, &d);
-		scn_free(s);
+	struct scn *s = scn_load(a.file, stderr);
+	if (!s)
 		return SCN_EXIT_INVALID;
-	}
 	rc = ladder_collect(s, &a.o, &l, &d);
 	if (rc == SCN_EXIT_INVALID)
 		scn_diag_print(stderr, &d);

@@ -4,9 +4,11 @@
  */
 #include "out_path.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* The absolute form of `path`, "." and ".." removed (lexically). */
@@ -66,4 +68,25 @@ bool out_path_forbidden(const char *path)
 		if (*p == '/' && (is_component(p + 1, "scenarios") || is_component(p + 1, "captures")))
 			return true;
 	return false;
+}
+
+int out_path_mkdir(const char *dir)
+{
+	char buf[PATH_MAX];
+	size_t n = strlen(dir);
+
+	if (n == 0 || n >= sizeof buf)
+		return ENAMETOOLONG;
+	memcpy(buf, dir, n + 1);
+	for (size_t i = 1; i <= n; i++) {
+		if (buf[i] != '/' && buf[i] != '\0')
+			continue;
+		char c = buf[i];
+		buf[i] = '\0';
+		if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+			return errno;
+		buf[i] = c;
+	}
+	struct stat st;
+	return stat(dir, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
 }

@@ -17,4 +17,8 @@
  */
 bool out_path_forbidden(const char *path);
 
+/* mkdir -p: 0, or the errno of the first directory that could not be
+ * made (ENOTDIR when the path exists and is not a directory). */
+int out_path_mkdir(const char *dir);
+
 #endif /* V6LAB_OUT_PATH_H */

@@ -25,6 +25,9 @@ struct scn *scn_parse_file(const char *path, struct scn_diag *d);
  * files, check the times. 0, or -1 with *d filled in. */
 int scn_validate(struct scn *s, struct scn_diag *d);
 void scn_free(struct scn *s);
+/* Parse and validate a scenario file; on failure print the diagnostic to
+ * err and return NULL (the command then exits SCN_EXIT_INVALID). */
+struct scn *scn_load(const char *path, FILE *err);
 
 /* "FILE:LINE:COL: message", then the line and a caret under the column. */
 void scn_diag_print(FILE *f, const struct scn_diag *d);

@@ -334,3 +334,16 @@ int scn_validate(struct scn *s, struct scn_diag *d)
 		return -1;
 	return 0;
 }
+
+struct scn *scn_load(const char *path, FILE *err)
+{
+	struct scn_diag d = { .msg = "" };
+	struct scn *s = scn_parse_file(path, &d);
+
+	if (!s || scn_validate(s, &d) < 0) {
+		scn_diag_print(err, &d);
+		scn_free(s);
+		return NULL;
+	}
+	return s;
+}

@@ -192,17 +192,13 @@ static int run_shell(struct scn *s, struct shell_args *a)
 int v6lab_shell_main(int argc, char **argv)
 {
 	struct shell_args a = { 0 };
-	struct scn_diag d = { .msg = "" };
 
 	int rc = parse_shell_args(argc, argv, &a);
 	if (rc)
 		return rc == 1 ? 0 : rc;
-	struct scn *s = scn_parse_file(a.file, &d);
-	if (!s || scn_validate(s, &d) < 0) {
-		scn_diag_print(stderr, &d);
-		scn_free(s);
+	struct scn *s = scn_load(a.file, stderr);
+	if (!s)
 		return SCN_EXIT_INVALID;
-	}
 	if (s->nnodes == 0) {
 		fprintf(stderr, "v6lab shell: %s has no nodes\n", a.file);
 		scn_free(s);
