@@ -288,8 +288,8 @@ echo "     ran: nat6to4ctl show counters with no daemon; exit $rc: $(cat "$tmp/e
 if [ "$rc" -eq 1 ] && grep -qF "is nat6to4d running?" "$tmp/err"; then ok "nat6to4ctl without a daemon: exit 1"
 else not_ok "nat6to4ctl without a daemon"; fi
 
-# ---- without -f: detaches, pidfile, syslog -------------------------------------
-write_conf 60
+# ---- without -f: detaches, pidfile, syslog; and `offload no` --------------------
+write_conf 60 "offload no"
 nsx "$D" -c "$CONF" 2>"$tmp/err"
 rc=$?
 wait_for test -S "$SOCK"
@@ -299,6 +299,16 @@ echo "     ran: nat6to4d -c CONF (no -f); exit $rc, pidfile: ${bg:-none}"
 if [ "$rc" -eq 0 ] && [ -n "$bg" ] && kill -0 "$bg" 2>/dev/null && ctl show counters >/dev/null
 then ok "without -f: detached, pidfile written, control socket answers"
 else not_ok "without -f: detached" "$(cat "$tmp/err")"; fi
+# The TUN device is new: its routes went with the old one.
+nsx ip link set n64t up
+nsx ip -6 route replace 2001:db8:64::/96 dev n64t
+nsx ip route replace 198.18.0.0/16 dev n64t
+nsx ping -6 -c 2 -i 0.2 -W 2 2001:db8:64::c000:201 >"$tmp/ping" 2>&1
+offl=$(ctl show counters 2>/dev/null | awk '$1 == "tun-offloads" { print $2 }')
+echo "     ran: ping -6 -c 2 2001:db8:64::c000:201 with 'offload no'; saw: $(grep 'packets transmitted' "$tmp/ping"); tun-offloads $offl"
+if grep -q ' 2 received' "$tmp/ping" && [ "$offl" = off ]; then
+	ok "offload no: plain TUN packets (no virtio-net header) still translated"
+else not_ok "offload no: ping through the daemon" "$(cat "$tmp/ping")"; fi
 if [ -n "$bg" ]; then
 	kill -TERM "$bg"
 	gone() { [ ! -e "$SOCK" ] && ! kill -0 "$bg" 2>/dev/null; }
