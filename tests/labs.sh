@@ -265,5 +265,26 @@ else
 	bad "lab hash (exit $rc): $out"
 fi
 
+# The implicit goal's hint sends the student to the transcript of their own
+# files: a nat6to4.conf that stops nat6to4d fails lab 8's first goal, and
+# the hint names `--dir WORK` (the starting files' transcript looks fine).
+mkdir -p "$work/w8bad"
+cp labs/08-troubleshooting/files/* "$work/w8bad/"
+echo 'bogus line' >>"$work/w8bad/nat6to4.conf"
+run "$V6LAB" lab check 8 --dir "$work/w8bad"
+if [ "$rc" -eq 1 ] && grep -q '^\[not met\] 1\. the lab.s network comes up' <<<"$out" &&
+   grep -qF "hint: run \`v6lab lab run 8 --dir $work/w8bad\` and read the transcript" <<<"$out"; then
+	ok "lab check 8 with a broken nat6to4.conf: goal 1 not met, its hint names --dir $work/w8bad"
+else
+	bad "lab check 8 --dir w8bad (exit $rc): $(grep -A1 '^\[not met\]' <<<"$out" | head -2)"
+fi
+# Every hint that says to step through a run steps through the student's
+# files (lab run N --dir WORK --step), not the lab's starting files.
+if grep -n 'hint "[^"]*v6lab run --step' labs/*/lab.scn; then
+	bad "a lab.scn hint steps through the starting files (above): use lab run N --dir WORK --step"
+else
+	ok "no lab.scn hint says 'v6lab run --step' (the starting files) instead of 'lab run N --dir WORK --step'"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

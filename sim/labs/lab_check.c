@@ -23,7 +23,7 @@ static int scenario_goals(const struct lab *l, const char *work, struct lab_goal
 		return LAB_EXIT_OK;
 	if (!s)
 		return LAB_EXIT_ERROR;
-	int rc = lab_run_goals(s, l->num, g, &d);
+	int rc = lab_run_goals(s, l->num, work, g, &d);
 	if (rc == SCN_EXIT_INVALID)
 		scn_diag_print(stderr, &d);
 	scn_free(s);

@@ -54,15 +54,18 @@ static void tally_verdict(void *user, const struct scn_expect *e, bool held,
 		t->failed[slot] = true;
 }
 
-static bool add_scenario_goals(const struct scn *s, int num, const struct goal_tally *t,
-                               struct lab_goals *g)
+/* The implicit goal's hint names the student's work directory: the
+ * transcript to read is the one of their files, not the starting ones. */
+static bool add_scenario_goals(const struct scn *s, int num, const char *work,
+                               const struct goal_tally *t, struct lab_goals *g)
 {
-	char hint[128];
+	char hint[PATH_MAX + 64];
 	bool implicit = false;
 
 	for (size_t i = 0; i < s->nexpects; i++)
 		implicit |= s->expects[i].goal < 0;
-	snprintf(hint, sizeof hint, "run `v6lab lab run %d` and read the transcript", num);
+	snprintf(hint, sizeof hint, "run `v6lab lab run %d%s%s` and read the transcript", num,
+	         work ? " --dir " : "", work ? work : "");
 	if (implicit && !lab_goals_add(g, "the lab's network comes up", hint, !t->failed[0]))
 		return false;
 	for (size_t i = 0; i < s->ngoals; i++)
@@ -71,7 +74,8 @@ static bool add_scenario_goals(const struct scn *s, int num, const struct goal_t
 	return true;
 }
 
-int lab_run_goals(struct scn *s, int num, struct lab_goals *g, struct scn_diag *d)
+int lab_run_goals(struct scn *s, int num, const char *work, struct lab_goals *g,
+                  struct scn_diag *d)
 {
 	struct goal_tally t = { calloc(s->ngoals + 1, sizeof(bool)), s->ngoals + 1 };
 	FILE *sink = fopen("/dev/null", "w"); /* the transcript: check prints goals only */
@@ -87,7 +91,7 @@ int lab_run_goals(struct scn *s, int num, struct lab_goals *g, struct scn_diag *
 		                  .verdict_hook_user = &t };
 	int rc = scn_run(s, &o, d);
 	fclose(sink);
-	if (rc != SCN_EXIT_INVALID && !add_scenario_goals(s, num, &t, g)) {
+	if (rc != SCN_EXIT_INVALID && !add_scenario_goals(s, num, work, &t, g)) {
 		snprintf(d->msg, sizeof d->msg, "%s: out of memory", s->file);
 		rc = SCN_EXIT_INVALID;
 	}

@@ -76,9 +76,11 @@ struct lab_goals {
 bool lab_goals_add(struct lab_goals *g, const char *text, const char *hint, bool met);
 void lab_goals_free(struct lab_goals *g);
 /* Run a validated scenario quietly and add its goals to *g (expectations
- * before the first goal line make the implicit first goal). The run's
- * exit status (SCN_EXIT_INVALID with *d when it could not be built). */
-int lab_run_goals(struct scn *s, int num, struct lab_goals *g, struct scn_diag *d);
+ * before the first goal line make the implicit first goal; its hint names
+ * `--dir work` when work is not NULL). The run's exit status
+ * (SCN_EXIT_INVALID with *d when it could not be built). */
+int lab_run_goals(struct scn *s, int num, const char *work, struct lab_goals *g,
+                  struct scn_diag *d);
 
 /* ---- lab_norm.c -------------------------------------------------------- */
 
