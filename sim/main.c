@@ -20,6 +20,7 @@
 #include "shell/shell.h"   /* v6lab_shell_main: `v6lab shell` */
 #include "step/step.h"     /* step_run: `v6lab run --step` */
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <pcap/pcap.h>
@@ -181,6 +182,8 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 }
 
 /* out/NAME for scenarios/NAME.scn */
+/* out/NAME for scenarios/NAME.scn; a lab's labs/NN-slug/lab.scn goes to
+ * out/labNN, where `v6lab lab run NN` puts it, not to one shared out/lab. */
 static void default_out(const char *file, char *buf, size_t cap)
 {
 	const char *base = strrchr(file, '/');
@@ -188,6 +191,15 @@ static void default_out(const char *file, char *buf, size_t cap)
 	size_t n = strlen(base);
 	if (n > 4 && strcmp(base + n - 4, ".scn") == 0)
 		n -= 4;
+	if (n == 3 && strncmp(base, "lab", 3) == 0 && base - file >= 4) {
+		const char *dir = base - 1; /* the '/' before lab.scn */
+		while (dir > file && dir[-1] != '/')
+			dir--;
+		if (isdigit((unsigned char)dir[0]) && isdigit((unsigned char)dir[1]) && dir[2] == '-') {
+			snprintf(buf, cap, "out/lab%.2s", dir);
+			return;
+		}
+	}
 	snprintf(buf, cap, "out/%.*s", (int)n, base);
 }
 

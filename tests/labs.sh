@@ -286,5 +286,17 @@ else
 	ok "no lab.scn hint says 'v6lab run --step' (the starting files) instead of 'lab run N --dir WORK --step'"
 fi
 
+# v6lab run on a lab's own lab.scn: captures in out/labNN, as `lab run NN`
+# writes them, not in one out/lab shared by every lab.
+repo=$PWD
+mkdir -p "$work/defout"
+(cd "$work/defout" && "$repo/bin/v6lab" run "$repo/labs/02-nd-multicast/lab.scn" --quiet >/dev/null 2>&1)
+echo "     ran: (in a scratch dir) v6lab run labs/02-nd-multicast/lab.scn --quiet; out/: $(ls "$work/defout/out" 2>/dev/null | tr '\n' ' ')"
+if [ -s "$work/defout/out/lab02/lan.pcap" ] && [ ! -e "$work/defout/out/lab" ]; then
+	ok "v6lab run labs/02-nd-multicast/lab.scn writes out/lab02/"
+else
+	bad "v6lab run labs/02-nd-multicast/lab.scn writes out/lab02/"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
