@@ -298,5 +298,16 @@ else
 		bad "tmux: Ctrl-C" "pane runs $running" "$(pane | tail -5)"
 fi
 
+# The state heading says since when: a frame is shown as it leaves, so what
+# its arrival changed shows at the next step, under "since step N (t=...)".
+heads=$(printf 'n\nq\n' | "$V6LAB" run --step scenarios/nd-no-arp.scn 2>&1 | grep '^node states that changed')
+echo "     ran: printf 'n\\nq\\n' | v6lab run --step scenarios/nd-no-arp.scn; headings: $(tr '\n' '|' <<<"$heads")"
+if [ "$heads" = "node states that changed:
+node states that changed since step 1 (t=0.173000s):" ]; then
+	ok "state headings: step 1 from the start, step 2 since step 1 at its time"
+else
+	bad "state headings" "$heads"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -109,13 +109,13 @@ static void test_snap_diff(void)
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
-	step_snap_diff(&a, &b, f);
-	step_snap_diff(&a, &a, f);
+	step_snap_diff(&a, &b, NULL, f);
+	step_snap_diff(&a, &a, "since step 1 (t=0.000000s)", f);
 	fclose(f);
 	CU_ASSERT_STRING_EQUAL(text, "node states that changed:\n"
 	                             "  jail\n"
 	                             "    + em0: neighbor fd00::7 lladdr 00:0f:ea:2c:d5:18 STALE\n"
-	                             "node states that changed:\n"
+	                             "node states that changed since step 1 (t=0.000000s):\n"
 	                             "  (none)\n");
 	free(text);
 	for (int i = 0; i < 2; i++) {

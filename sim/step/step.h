@@ -80,7 +80,8 @@ size_t step_lines_diff(const struct step_lines *a, const struct step_lines *b, c
                        FILE *out);
 /* Per node: its name, then its changed lines; "  (none)" when nothing
  * changed. Both snapshots come from the same simulation. */
-void step_snap_diff(const struct step_snap *a, const struct step_snap *b, FILE *out);
+void step_snap_diff(const struct step_snap *a, const struct step_snap *b, const char *since,
+                    FILE *out);
 
 /* ---- step_view.c ---------------------------------------------------------- */
 

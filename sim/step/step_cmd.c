@@ -54,6 +54,7 @@ struct stepper {
 	bool continuing;            /* `c`: no pause before continue_to */
 	sim_time continue_to;
 	struct step_snap prev;      /* the state at the previous step */
+	sim_time prev_time;         /* and when it was taken */
 };
 
 /* ---- what is shown ------------------------------------------------------- */
@@ -88,7 +89,14 @@ static void show_step(struct stepper *st, sim_time now, const struct sim_frame_i
 		step_show_command(st->screen, st->step, now, node, cmd);
 	fputs("\n", st->screen);
 	show_watching(st, now);
-	step_snap_diff(&st->prev, snap, st->screen);
+	/* A frame is shown as it leaves; what it did on arrival shows at the
+	 * next step, hence "since": the change happened in between. */
+	char since[80] = "", t[32];
+	if (st->step > 1) {
+		step_format_time(st->prev_time, t, sizeof t);
+		snprintf(since, sizeof since, "since step %lu (t=%s)", st->step - 1, t);
+	}
+	step_snap_diff(&st->prev, snap, since[0] ? since : NULL, st->screen);
 }
 
 static void prompt(const struct stepper *st)
@@ -186,6 +194,7 @@ static void at_step(struct stepper *st, sim_time now, const struct sim_frame_inf
 	}
 	step_snap_free(&st->prev);
 	st->prev = snap;
+	st->prev_time = now;
 	if (pause)
 		wait_for_key(st, now);
 }

@@ -233,12 +233,13 @@ static const struct step_lines *lines_of(const struct step_snap *snap, const cha
 	return NULL;
 }
 
-void step_snap_diff(const struct step_snap *a, const struct step_snap *b, FILE *out)
+void step_snap_diff(const struct step_snap *a, const struct step_snap *b, const char *since,
+                    FILE *out)
 {
 	static const struct step_lines none;
 	bool any = false;
 
-	fputs("node states that changed:\n", out);
+	fprintf(out, "node states that changed%s%s:\n", since ? " " : "", since ? since : "");
 	for (size_t i = 0; i < b->n; i++) {
 		const struct step_lines *before = lines_of(a, b->nodes[i].name);
 		const struct step_lines *after = &b->nodes[i].lines;
