@@ -14,6 +14,7 @@
 #include "apps/apps.h"
 #include "core/sim.h"
 #include "net/net.h"
+#include "net/nd_var.h" /* ndp tests pin ReachableTime */
 #include "pktbuild.h"
 
 int suite_apps(void);
@@ -583,6 +584,149 @@ static void test_rtadvd(void)
 	lan_free(l);
 }
 
+/* ---- ndp ---- */
+
+#define NDP_HEADER \
+	"Neighbor                             Linklayer Address  Netif Expire    S Flags"
+
+/*
+ * k7 pings peer at 5 s: NS out, NA back at 5.010 s, so k7's entry stays
+ * REACHABLE until 5.010 + ReachableTime (pinned to 30 s: FreeBSD draws it
+ * at random around 30 s) = 35.010 s; Expire is that second minus the
+ * current one. peer learnt k7 STALE from the NS; its NA (5.005 s) used the
+ * entry, which started DELAY (5 s, until 10.005 s), then one unicast probe
+ * (PROBE, 1 sent, RetransTimer 1 s) answered at 10.015 s.
+ */
+static void test_ndp_cache(void)
+{
+	struct lan *l = lan_new();
+	nd_ifstate_get(l->sk0)->reachable_ms = 30000;
+	CU_ASSERT_EQUAL(apps_run(l->k7, "ifconfig sk0 inet6 2001:df0:9::ca53:b0f8 prefixlen 64"), 0);
+	CU_ASSERT_EQUAL(apps_run(l->k7, "ping6 -c 1 " PEER_LL "%sk0"), 0);
+	sim_run_until(l->sim, 6 * SIM_S);
+	size_t m = mark(l);
+	CU_ASSERT_EQUAL(apps_run(l->k7, "ndp -an"), 0);
+	ASSERT_LINES(l, l->k7, m, NDP_HEADER,
+	             "2001:df0:9::ca53:b0f8                0:f:ea:2c:d5:18      sk0 permanent R ",
+	             "fe80::20c:86ff:fe75:241b%sk0         0:c:86:75:24:1b      sk0 29s       R ",
+	             "fe80::20f:eaff:fe2c:d518%sk0         0:f:ea:2c:d5:18      sk0 permanent R ");
+	m = mark(l);
+	CU_ASSERT_EQUAL(apps_run(l->peer, "ndp -a | grep 20f"), 0);
+	ASSERT_LINES(l, l->peer, m,
+	             "fe80::20f:eaff:fe2c:d518%em0         0:f:ea:2c:d5:18      em0 4s        D ");
+	sim_run_until(l->sim, 10 * SIM_S + 8 * SIM_MS);
+	m = mark(l);
+	CU_ASSERT_EQUAL(apps_run(l->peer, "ndp -n -a | grep 20f"), 0);
+	ASSERT_LINES(l, l->peer, m,
+	             "fe80::20f:eaff:fe2c:d518%em0         0:f:ea:2c:d5:18      em0 1s        P  1");
+	sim_run_until(l->sim, 34 * SIM_S);
+	m = mark(l);
+	CU_ASSERT_EQUAL(apps_run(l->k7, "ndp -an | grep 20c"), 0);
+	ASSERT_LINES(l, l->k7, m,
+	             "fe80::20c:86ff:fe75:241b%sk0         0:c:86:75:24:1b      sk0 1s        R ");
+	/* Past ReachableTime: STALE, for FreeBSD's nd6_gctimer (1 day) from 35 s. */
+	sim_run_until(l->sim, 36 * SIM_S);
+	m = mark(l);
+	CU_ASSERT_EQUAL(apps_run(l->k7, "ndp -an | grep 20c"), 0);
+	ASSERT_LINES(l, l->k7, m,
+	             "fe80::20c:86ff:fe75:241b%sk0         0:c:86:75:24:1b      sk0 23h59m59s S ");
+	lan_free(l);
+}
+
+/* An unanswered address: INCOMPLETE with its first NS sent; ndp -c empties
+ * the cache (own addresses stay) and resolution starts over afterwards. */
+static void test_ndp_incomplete_and_flush(void)
+{
+	struct lan *l = lan_new();
+	nd_ifstate_get(l->sk0)->reachable_ms = 30000;
+	CU_ASSERT_EQUAL(apps_run(l->k7, "ping6 -c 1 " PEER_LL "%sk0"), 0);
+	sim_run_until(l->sim, 6 * SIM_S);
+	CU_ASSERT_EQUAL(apps_run(l->k7, "ping6 -c 1 fe80::99%sk0"), 0);
+	sim_run_until(l->sim, 6 * SIM_S + 500 * SIM_MS);
+	size_t m = mark(l);
+	CU_ASSERT_EQUAL(apps_run(l->k7, "ndp -a | grep sk0"), 0);
+	ASSERT_LINES(l, l->k7, m,
+	             "fe80::99%sk0                         (incomplete)         sk0 1s        I  1",
+	             "fe80::20c:86ff:fe75:241b%sk0         0:c:86:75:24:1b      sk0 29s       R ",
+	             "fe80::20f:eaff:fe2c:d518%sk0         0:f:ea:2c:d5:18      sk0 permanent R ");
+	m = mark(l);
+	CU_ASSERT_EQUAL(apps_run(l->k7, "ndp -c"), 0);
+	ASSERT_LINES(l, l->k7, m, "fe80::99%sk0 (fe80::99%sk0) deleted",
+	             "fe80::20c:86ff:fe75:241b%sk0 (fe80::20c:86ff:fe75:241b%sk0) deleted");
+	static const uint8_t peer_ll[16] = { 0xfe, 0x80, [8] = 0x02, 0x0c, 0x86, 0xff,
+		                             0xfe, 0x75, 0x24, 0x1b };
+	CU_ASSERT_EQUAL(nd_state_of(l->sk0, peer_ll, NULL), -1);
+	m = mark(l);
+	CU_ASSERT_EQUAL(apps_run(l->k7, "ndp -an"), 0);
+	ASSERT_LINES(l, l->k7, m, NDP_HEADER,
+	             "fe80::20f:eaff:fe2c:d518%sk0         0:f:ea:2c:d5:18      sk0 permanent R ");
+	/* A new ping resolves again: 20 ms, the echo waits for an NS/NA round
+	 * trip (before peer's own probe at 10 s would teach k7 its MAC). */
+	m = mark(l);
+	CU_ASSERT_EQUAL(apps_run(l->k7, "ping6 -c 1 " PEER_LL "%sk0 | grep bytes"), 0);
+	sim_run_until(l->sim, 7 * SIM_S);
+	ASSERT_LINES(l, l->k7, m, "PING6(56=40+8+8 bytes) " K7_LL "%sk0 --> " PEER_LL "%sk0",
+	             "16 bytes from " PEER_LL "%sk0, icmp_seq=0 hlim=64 time=20.000 ms");
+	/* The flushed INCOMPLETE entry's retransmissions (due at 7 s) never come. */
+	static const uint8_t dead[16] = { 0xfe, 0x80, [15] = 0x99 };
+	sim_run_until(l->sim, 20 * SIM_S);
+	CU_ASSERT_EQUAL(nd_state_of(l->sk0, dead, NULL), -1);
+	int late_ns = 0;
+	CU_ASSERT_TRUE_FATAL(l->nframes < 64); /* the tap kept every frame */
+	for (size_t i = 0; i < l->nframes; i++)
+		late_ns += l->ftime[i] > 6 * SIM_S + 500 * SIM_MS && l->flen[i] >= 78 &&
+		           l->frames[i][54] == 135 && memcmp(l->frames[i] + 62, dead, 16) == 0;
+	CU_ASSERT_EQUAL(late_ns, 0);
+	CU_ASSERT_EQUAL(nd_state_of(l->sk0, peer_ll, NULL), ND_REACHABLE);
+	lan_free(l);
+}
+
+/* ndp -r and the R flag: peer advertises itself as a router (RA). */
+static void test_ndp_router(void)
+{
+	struct lan *l = lan_new();
+	CU_ASSERT_EQUAL(apps_run(l->peer, "sysctl net.inet6.ip6.forwarding=1"), 0);
+	CU_ASSERT_EQUAL(apps_run(l->peer, "rtadvd em0"), 0);
+	sim_run_until(l->sim, 40 * SIM_S);
+	sim_time last_ra = 0;
+	for (size_t i = 0; i < l->nframes; i++)
+		if (l->flen[i] >= 14 + 40 + 16 && l->frames[i][20] == 58 && l->frames[i][54] == 134)
+			last_ra = l->ftime[i];
+	CU_ASSERT_FATAL(last_ra > 0);
+	/* Router Lifetime 1800 s from the RA's arrival (5 ms later), in whole seconds. */
+	unsigned left = (unsigned)((last_ra + 5 * SIM_MS) / SIM_S + 1800 - 40);
+	char exp[128];
+	snprintf(exp, sizeof exp, PEER_LL "%%sk0 if=sk0, flags=, pref=medium, expire=%um%us",
+	         left / 60, left % 60);
+	size_t m = mark(l);
+	CU_ASSERT_EQUAL(apps_run(l->k7, "ndp -r"), 0);
+	const char *got[4];
+	CU_ASSERT_EQUAL_FATAL(lines_of(l, l->k7, m, got, NULL, 4), 1);
+	CU_ASSERT_STRING_EQUAL(got[0], exp);
+	m = mark(l);
+	CU_ASSERT_EQUAL(apps_run(l->k7, "ndp -an | grep 20c"), 0);
+	CU_ASSERT_EQUAL_FATAL(lines_of(l, l->k7, m, got, NULL, 4), 1);
+	size_t len = strlen(got[0]);
+	CU_ASSERT_TRUE(len > 2 && strcmp(got[0] + len - 2, " R") == 0);
+	lan_free(l);
+}
+
+static void test_ndp_usage(void)
+{
+	struct lan *l = lan_new();
+	size_t m = mark(l);
+	CU_ASSERT_EQUAL(apps_run(l->k7, "ndp -x"), APPS_EX_USAGE);
+	CU_ASSERT_EQUAL(apps_run(l->k7, "ndp"), APPS_EX_USAGE);
+	CU_ASSERT_EQUAL(apps_run(l->k7, "ndp -a -c"), APPS_EX_USAGE);
+	const char *got[32];
+	size_t n = lines_of(l, l->k7, m, got, NULL, 32);
+	CU_ASSERT_EQUAL_FATAL(n, 3 * 8 + 1);
+	CU_ASSERT_STRING_EQUAL(got[0], "ndp: illegal option -- x");
+	CU_ASSERT_STRING_EQUAL(got[1], "usage: ndp [-nt] hostname");
+	CU_ASSERT_STRING_EQUAL(got[2], "       ndp [-nt] -a | -c | -p | -r | -H | -P | -R");
+	lan_free(l);
+}
+
 int suite_apps(void)
 {
 	CU_pSuite s = CU_add_suite("apps", NULL, NULL);
@@ -603,7 +747,11 @@ int suite_apps(void)
 	    !CU_add_test(s, "route_and_netstat", test_route_and_netstat) ||
 	    !CU_add_test(s, "sysctl", test_sysctl) ||
 	    !CU_add_test(s, "shell", test_shell) ||
-	    !CU_add_test(s, "rtadvd", test_rtadvd))
+	    !CU_add_test(s, "rtadvd", test_rtadvd) ||
+	    !CU_add_test(s, "ndp_cache", test_ndp_cache) ||
+	    !CU_add_test(s, "ndp_incomplete_and_flush", test_ndp_incomplete_and_flush) ||
+	    !CU_add_test(s, "ndp_router", test_ndp_router) ||
+	    !CU_add_test(s, "ndp_usage", test_ndp_usage))
 		return -1;
 	return 0;
 }

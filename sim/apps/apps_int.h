@@ -57,6 +57,7 @@ int cmd_ping6(struct sim_node *n, int argc, char **argv);
 int cmd_ping(struct sim_node *n, int argc, char **argv);
 int cmd_ifconfig(struct sim_node *n, int argc, char **argv);
 int cmd_netstat(struct sim_node *n, int argc, char **argv);
+int cmd_ndp(struct sim_node *n, int argc, char **argv);   /* apps/ndp.c */
 int cmd_route(struct sim_node *n, int argc, char **argv);
 int cmd_sysctl(struct sim_node *n, int argc, char **argv);
 int cmd_rtadvd(struct sim_node *n, int argc, char **argv);

@@ -33,6 +33,7 @@ static const struct {
 	{ "nat6to4ctl", cmd_nat6to4ctl },
 	{ "nat6to4d", cmd_nat6to4d },
 	{ "named", cmd_named },
+	{ "ndp", cmd_ndp },
 	{ "netstat", cmd_netstat },
 	{ "ping", cmd_ping },
 	{ "ping6", cmd_ping6 },
