@@ -292,7 +292,10 @@ else not_ok "nat6to4ctl without a daemon"; fi
 write_conf 60 "offload no"
 nsx "$D" -c "$CONF" 2>"$tmp/err"
 rc=$?
+# The socket is opened before the daemon detaches, the pidfile written
+# after: wait for both.
 wait_for test -S "$SOCK"
+wait_for test -s "$PIDF"
 bg=$(cat "$PIDF" 2>/dev/null)
 [ -n "$bg" ] && pids+=("$bg")
 echo "     ran: nat6to4d -c CONF (no -f); exit $rc, pidfile: ${bg:-none}"
