@@ -5,7 +5,10 @@
 # (same stdout and exit status as without --html, one row per expectation
 # of the scenario file, capture links to files that exist with the frame
 # counts tcpdump finds in them, escaping, the same bytes twice, a refusal
-# to write below scenarios/); then headless Chromium renders it: the DOM it
+# to write below scenarios/); the Files section (a row per `file` line:
+# internode-adsl's three, a scenario whose files hold < & and a control
+# byte, `lab run 3 --dir` showing the student's ppp.conf); then headless
+# Chromium renders it: the DOM it
 # built has the ladder's arrows and labels, and its screenshot is read
 # pixel by pixel (python3, the PNG decoded with zlib): the size asked for,
 # not blank, the multicast arrows' blue, PASS green, FAIL red only in the
@@ -256,6 +259,100 @@ elif [ ! -e scenarios/report.html ] && grep -q "will not write a report into 'sc
 else
 	bad "--html scenarios/report.html: $(head -1 "$work/refuse.txt")"
 	rm -f scenarios/report.html
+fi
+
+# ---- the Files section ----------------------------------------------------------
+
+# file_row PAGE NODE PATH FROM BYTES: the page has the row, HTML-escaped.
+esc() { sed -e "s/&/\\&amp;/g; s/</\\&lt;/g; s/>/\\&gt;/g; s/\"/\\&quot;/g; s/'/\\&#39;/g" <<<"$1"; }
+file_row() {
+	grep -qF "<tr class=\"v6-file\"><td>$(esc "$2")</td><td><code>$(esc "$3")</code></td><td><code>$(esc "$4")</code></td><td class=\"v6-num\">$5</td>" "$1"
+}
+
+# internode-adsl: a row per `file ... from` line, in file order, with the
+# size wc -c finds and each file's first line in the folded contents.
+adsl=$work/adsl.html
+"$V6LAB" run scenarios/internode-adsl.scn --out "$work/caps-adsl" --html "$adsl" >/dev/null 2>&1
+nfile=$(grep -c '^file ' scenarios/internode-adsl.scn)
+frows=$(count '<tr class="v6-file">' "$adsl")
+if grep -qF '<h2 id="files">Files</h2>' "$adsl" && grep -qF '<a href="#files">Files</a>' "$adsl" &&
+	[ "$frows" -eq "$nfile" ] && [ "$nfile" -ge 3 ]; then
+	ok "internode-adsl: Files section linked from the top, $frows rows for $nfile file lines"
+else
+	bad "internode-adsl: Files section/link missing or $frows rows for $nfile file lines"
+fi
+order=
+while read -r _ target _ from; do
+	node=${target%%:*} path=${target#*:}
+	bytes=$(wc -c <"scenarios/$from")
+	first=$(esc "$(head -1 "scenarios/$from")")
+	if file_row "$adsl" "$node" "$path" "$from" "$bytes" &&
+		grep -qF "<pre>$first" "$adsl"; then
+		ok "internode-adsl: row $node | $path | $from | $bytes bytes, contents start '$(head -c 40 "scenarios/$from")...'"
+	else
+		bad "internode-adsl: no row $node | $path | $from | $bytes bytes with its contents"
+	fi
+	order="$order$(grep -n -F "<td><code>$(esc "$from")</code></td>" "$adsl" | cut -d: -f1 | head -1) "
+done < <(grep '^file ' scenarios/internode-adsl.scn)
+if [ "$(tr ' ' '\n' <<<"$order" | grep . | sort -n | tr '\n' ' ')" = "$order" ]; then
+	ok "internode-adsl: rows in the scenario's order (page lines $order)"
+else
+	bad "internode-adsl: rows out of order (page lines $order)"
+fi
+if grep -qF "$(realpath scenarios)" "$adsl"; then
+	bad "internode-adsl: the page holds an absolute path the scenario did not write"
+else
+	ok "internode-adsl: no absolute path in the page"
+fi
+
+# A scenario whose files hold < & > and a control byte: a heredoc (origin
+# FILE:LINE) and a `from` file with a tag in it.
+printf 'x=<tag> & "q"\001\n' >"$work/odd&conf"
+cat >"$work/files.scn" <<'SCN'
+node k7 freebsd
+node gw freebsd
+link lan ethernet k7:sk0 gw:em0
+file gw:/etc/odd.conf from odd&conf
+file k7:/etc/hosts <<END
+::1 localhost <script>alert(1)</script> & more
+END
+at 1s k7# cat /etc/hosts
+SCN
+(cd "$work" && "$V6LAB" run files.scn --html files.html >/dev/null 2>&1)
+fpage=$work/files.html
+if file_row "$fpage" gw /etc/odd.conf 'odd&conf' 15 &&
+	grep -qF '<pre>x=&lt;tag&gt; &amp; &quot;q&quot;?' "$fpage"; then
+	ok "files.scn: 'from odd&conf' row (15 bytes), contents escaped, control byte as '?'"
+else
+	bad "files.scn: no escaped row for odd&conf: $(grep -o '<tr class="v6-file">.\{0,200\}' "$fpage" | head -1)"
+fi
+if file_row "$fpage" k7 /etc/hosts files.scn:5 47 &&
+	grep -qF '<pre>::1 localhost &lt;script&gt;alert(1)&lt;/script&gt; &amp; more' "$fpage" &&
+	! grep -q '<script\|<tag' "$fpage"; then
+	ok "files.scn: heredoc row from files.scn:5 (47 bytes), <script> escaped, no raw tag"
+else
+	bad "files.scn: heredoc row or its escaping wrong"
+fi
+
+# `lab run 3 --dir DIR --html`: the student's DIR/ppp.conf, with the
+# student's edit in it, not the lab's files/ppp.conf.
+sdir=$work/student
+"$V6LAB" lab init 3 --dir "$sdir" >/dev/null 2>&1
+echo '# edited by student <42> & co' >>"$sdir/ppp.conf"
+"$V6LAB" lab run 3 --dir "$sdir" --out "$work/caps-lab3" --html "$work/lab3.html" >"$work/lab3.txt" 2>&1
+bytes=$(wc -c <"$sdir/ppp.conf" 2>/dev/null || echo 0)
+if file_row "$work/lab3.html" k7 /etc/ppp/ppp.conf "$sdir/ppp.conf" "$bytes" &&
+	grep -qF '# edited by student &lt;42&gt; &amp; co' "$work/lab3.html" &&
+	! grep -qF '<code>files/ppp.conf</code>' "$work/lab3.html"; then
+	ok "lab run 3 --dir: row shows $sdir/ppp.conf ($bytes bytes) with the student's edit"
+else
+	bad "lab run 3 --dir: no row for $sdir/ppp.conf ($bytes bytes) with the edit: $(grep -o '<tr class="v6-file">.\{0,160\}' "$work/lab3.html" | head -1)"
+fi
+if file_row "$work/lab3.html" bras /etc/isp.conf labs/03-pppoe-ppp/lab.scn:"$(grep -n '^file bras:' labs/03-pppoe-ppp/lab.scn | cut -d: -f1)" \
+	"$(sed -n '/^file bras:.*<<END/,/^END/p' labs/03-pppoe-ppp/lab.scn | sed '1d;$d' | wc -c)"; then
+	ok "lab run 3 --dir: the lab's inline isp.conf row names lab.scn:LINE and its size"
+else
+	bad "lab run 3 --dir: no row for the inline bras:/etc/isp.conf"
 fi
 
 # ---- rendered by Chromium ----------------------------------------------------

@@ -7,7 +7,9 @@
  * declaration, nothing external); and report_run on a small scenario:
  * the same output as scn_run, the page in place and no .tmp left, a
  * failing expectation rendered as FAIL, and an unwritable page (no such
- * directory, a directory) refused before anything runs.
+ * directory, a directory) refused before anything runs. The "Files"
+ * section: rows in file order with origin, size and escaped contents,
+ * from a hand-built model and from a run with a `from` and a heredoc file.
  */
 #include <CUnit/CUnit.h>
 #include <stdio.h>
@@ -171,6 +173,48 @@ static void test_page_no_captures(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(h, "<p>No frames.</p>"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(h, "<span class=\"v6-badge v6-none\">0 failed</span>"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(h, ">(no output)\n</pre>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(h, "<p>The scenario places no files on its nodes.</p>"));
+	CU_ASSERT_EQUAL(count(h, "<tr class=\"v6-file\""), 0);
+	free(h);
+}
+
+/* The "Files" section from a model: the rows in the files' order. */
+static void test_page_files(void)
+{
+	static char conf[] = "pppoe6:\n set device PPPoE:sk0\n";
+	static char odd[] = "a <b> & c\x01\nno newline";
+	struct scn_file files[] = {
+		{ .node = "k7", .path = "/etc/ppp/ppp.conf", .from = "/home/st 1/ppp.conf",
+		  .data = conf, .len = sizeof conf - 1, .pos = { 23, 1 } },
+		{ .node = "bras", .path = "/etc/<isp>.conf", .from = NULL, .data = odd,
+		  .len = sizeof odd - 1, .pos = { 25, 1 } },
+		{ .node = "gw", .path = "/etc/empty", .from = "empty", .data = NULL, .len = 0 },
+	};
+	struct report_page p = { .scenario = "labs/03/lab.scn", .files = files, .nfiles = 3 };
+	char *h = page_html(&p);
+
+	CU_ASSERT_PTR_NOT_NULL(strstr(h, "<a href=\"#files\">Files</a>"));
+	CU_ASSERT_EQUAL(count(h, "<h2 id=\"files\">Files</h2>"), 1);
+	CU_ASSERT_EQUAL(count(h, "<tr class=\"v6-file\">"), 3);
+	const char *r1 = strstr(h, "<tr class=\"v6-file\"><td>k7</td><td><code>/etc/ppp/ppp.conf"
+	                           "</code></td><td><code>/home/st 1/ppp.conf</code></td>"
+	                           "<td class=\"v6-num\">30</td>");
+	const char *r2 = strstr(h, "<tr class=\"v6-file\"><td>bras</td><td><code>/etc/&lt;isp&gt;"
+	                           ".conf</code></td><td><code>labs/03/lab.scn:25</code></td>"
+	                           "<td class=\"v6-num\">21</td>");
+	const char *r3 = strstr(h, "<td>gw</td><td><code>/etc/empty</code></td><td><code>empty"
+	                           "</code></td><td class=\"v6-num\">0</td>");
+	CU_ASSERT(r1 && r2 && r3 && r1 < r2 && r2 < r3);
+	CU_ASSERT_PTR_NOT_NULL(strstr(h, "<summary>2 lines</summary><pre>pppoe6:\n set device "
+	                                 "PPPoE:sk0\n</pre></details>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(h, "<summary>2 lines</summary><pre>a &lt;b&gt; &amp; c?\n"
+	                                 "no newline</pre></details>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(h, "<summary>0 lines</summary><pre></pre>"));
+	CU_ASSERT_PTR_NULL(strstr(h, "<b>"));
+	/* after the transcript, before the frames */
+	const char *t = strstr(h, "id=\"transcript\""), *fi = strstr(h, "id=\"files\""),
+	           *fr = strstr(h, "id=\"frames\"");
+	CU_ASSERT(t && fi && fr && t < fi && fi < fr);
 	free(h);
 }
 
@@ -312,6 +356,51 @@ static void test_run_bad_path(void)
 	free(r.out);
 }
 
+/* A run with a `from` file and a heredoc: the page shows both as run. */
+static void test_run_files(void)
+{
+	static const char text[] =
+		"node k7 freebsd\n"
+		"node gw freebsd\n"
+		"link lan ethernet k7:sk0 gw:em0\n"
+		"file gw:/etc/rc.conf from conf/rc.conf\n"
+		"file k7:/etc/hosts <<END\n"
+		"::1 localhost # a < b & c\n"
+		"END\n"
+		"at 1s k7# cat /etc/hosts\n";
+	char path[160], html[160];
+	struct scn_diag d = { .msg = "" };
+
+	snprintf(path, sizeof path, "%s/conf", tmpdir);
+	mkdir(path, 0777);
+	snprintf(path, sizeof path, "%s/conf/rc.conf", tmpdir);
+	FILE *c = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	fputs("ipv6_enable=\"YES\"\n", c);
+	fclose(c);
+	struct scn *s = scn_parse("files.scn", tmpdir, text, strlen(text), &d);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL_FATAL(scn_validate(s, &d), 0);
+	snprintf(html, sizeof html, "%s/files.html", tmpdir);
+	FILE *out = fopen("/dev/null", "w");
+	struct scn_run_opts o = { .out = out };
+	CU_ASSERT_EQUAL(report_run(s, &o, html, &d), SCN_EXIT_PASS);
+	fclose(out);
+	scn_free(s);
+	char *h = slurp(html);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	CU_ASSERT_EQUAL(count(h, "<tr class=\"v6-file\">"), 2);
+	const char *r1 = strstr(h, "<td>gw</td><td><code>/etc/rc.conf</code></td><td><code>"
+	                           "conf/rc.conf</code></td><td class=\"v6-num\">18</td>");
+	const char *r2 = strstr(h, "<td>k7</td><td><code>/etc/hosts</code></td><td><code>"
+	                           "files.scn:5</code></td><td class=\"v6-num\">26</td>");
+	CU_ASSERT(r1 && r2 && r1 < r2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(h, "<pre>ipv6_enable=&quot;YES&quot;\n</pre>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(h, "<pre>::1 localhost # a &lt; b &amp; c\n</pre>"));
+	CU_ASSERT_PTR_NULL(strstr(h, tmpdir)); /* no absolute path the scenario did not write */
+	free(h);
+}
+
 static int setup(void)
 {
 	snprintf(tmpdir, sizeof tmpdir, "/tmp/v6lab-report-XXXXXX");
@@ -320,7 +409,8 @@ static int setup(void)
 
 static int teardown(void)
 {
-	static const char *const files[] = { "r.html", "f.html", "caps/lan.pcap", "caps", NULL };
+	static const char *const files[] = { "r.html", "f.html", "caps/lan.pcap", "caps",
+		                              "files.html", "conf/rc.conf", "conf", NULL };
 	char path[160];
 
 	for (size_t i = 0; files[i]; i++) {
@@ -340,9 +430,11 @@ int suite_report(void)
 	    !CU_add_test(s, "relative dir", test_relative_dir) ||
 	    !CU_add_test(s, "page structure", test_page_structure) ||
 	    !CU_add_test(s, "page without captures", test_page_no_captures) ||
+	    !CU_add_test(s, "page: files", test_page_files) ||
 	    !CU_add_test(s, "run: pass", test_run_pass) ||
 	    !CU_add_test(s, "run: fail", test_run_fail) ||
-	    !CU_add_test(s, "run: unwritable page", test_run_bad_path))
+	    !CU_add_test(s, "run: unwritable page", test_run_bad_path) ||
+	    !CU_add_test(s, "run: files", test_run_files))
 		return -1;
 	return 0;
 }

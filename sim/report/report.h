@@ -2,13 +2,14 @@
  * `v6lab run FILE.scn --html REPORT.html` (v6lab.1, HTML REPORTS): the run
  * as usual (same stdout, same exit status) and one self-contained page:
  * title, summary, the expectations as a table, the ladder diagram, the
- * transcript, links to the captures and the frames as tcpdump -n prints
- * them. Inline CSS and SVG, no script, no external resource; the same
+ * transcript, the files placed on the nodes, links to the captures and
+ * the frames as tcpdump -n prints them. Inline CSS and SVG, no script, no external resource; the same
  * bytes for the same scenario and seed.
  *
  *   report_run.c     the run: a frame tap and the verdict hook fill the
  *                    page's model, then the page is written
  *   report_html.c    the page from the model (pure: model in, HTML out)
+ *   report_files.c   its "Files" section: the scenario's file statements
  *   report_escape.c  HTML text and href escaping
  *   report_path.c    the captures' directory as seen from the page
  */
@@ -53,6 +54,8 @@ struct report_page {
 	const struct ladder *ladder; /* NULL: no diagram */
 	const char *capture_dir; /* href of the captures' directory from the
 	                          * page, "" or ending in '/'; NULL: no captures */
+	const struct scn_file *files; /* the scenario's file statements, as run */
+	size_t nfiles;
 };
 
 /* Write the page; 0, or -1 when a write failed. */
@@ -66,6 +69,12 @@ int report_write_html(const struct report_page *p, FILE *f);
  */
 int report_run(struct scn *s, const struct scn_run_opts *o, const char *html_path,
                struct scn_diag *d);
+
+/* ---- report_files.c -------------------------------------------------- */
+
+/* The "Files" section (id "files"): a row per file statement, node, path,
+ * origin (`from` as written or SCENARIO:LINE), size, contents folded. */
+void report_write_files(const struct report_page *p, FILE *f);
 
 /* ---- report_escape.c ------------------------------------------------- */
 

@@ -76,7 +76,7 @@ static void title(const struct report_page *p, FILE *f)
 	        p->exit_status == SCN_EXIT_PASS ? "every expectation held" : "an expectation failed");
 	fputs("<p class=\"v6-nav\"><a href=\"#summary\">Summary</a><a href=\"#expectations\">"
 	      "Expectations</a><a href=\"#ladder\">Ladder diagram</a><a href=\"#transcript\">"
-	      "Transcript</a><a href=\"#frames\">Frames</a></p>\n", f);
+	      "Transcript</a><a href=\"#files\">Files</a><a href=\"#frames\">Frames</a></p>\n", f);
 }
 
 static void capture_cell(const struct report_page *p, const struct report_link *k, FILE *f)
@@ -196,6 +196,7 @@ int report_write_html(const struct report_page *p, FILE *f)
 	expectations(p, f);
 	int rc = ladder(p, f);
 	transcript(p, f);
+	report_write_files(p, f);
 	frames(p, f);
 	fputs("</body>\n</html>\n", f);
 	return rc < 0 || ferror(f) ? -1 : 0;

@@ -172,6 +172,8 @@ static void fill_page(const struct report_run *r, const struct scn_run_opts *o, 
 	p->nlinks = r->s->nlinks;
 	p->verdicts = r->verdicts;
 	p->nverdicts = r->nverdicts;
+	p->files = r->s->files;
+	p->nfiles = r->s->nfiles;
 }
 
 int report_run(struct scn *s, const struct scn_run_opts *o, const char *html_path,
