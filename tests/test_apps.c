@@ -711,6 +711,144 @@ static void test_ndp_router(void)
 	lan_free(l);
 }
 
+/* When the last RA sent up to `until` reached k7 (5 ms on the link), 0 if none. */
+static sim_time last_ra_arrival(const struct lan *l, sim_time until)
+{
+	sim_time t = 0;
+	for (size_t i = 0; i < l->nframes; i++)
+		if (l->flen[i] >= 14 + 40 + 16 && l->frames[i][20] == 58 &&
+		    l->frames[i][54] == 134 && l->ftime[i] <= until)
+			t = l->ftime[i] + 5 * SIM_MS;
+	return t;
+}
+
+/*
+ * ndp -p on a host that formed its address by SLAAC from peer's rtadvd
+ * (FreeBSD's defaults: vltime 30 days, pltime 7 days): the prefix with
+ * L, A and O, ref 1 (the autoconf address), expire = the last RA's second
+ * + 2592000 s, counting down; then fe80::/64 of the link-local address.
+ * Peer, the router, lists its configured prefix without a router.
+ */
+static void test_ndp_prefixes(void)
+{
+	struct lan *l = lan_new();
+	CU_ASSERT_EQUAL(apps_run(l->peer, "sysctl net.inet6.ip6.forwarding=1"), 0);
+	CU_ASSERT_EQUAL(apps_run(l->peer, "ifconfig em0 inet6 2001:db8:5::1 prefixlen 64"), 0);
+	CU_ASSERT_EQUAL(apps_run(l->peer, "rtadvd em0"), 0);
+	sim_run_until(l->sim, 60 * SIM_S);
+	/* The three initial RAs come within 16 s each; the next not before 198 s. */
+	sim_time ra = last_ra_arrival(l, 60 * SIM_S);
+	CU_ASSERT_TRUE_FATAL(ra > 10 * SIM_S && ra < 60 * SIM_S);
+	unsigned since = (unsigned)(60 - ra / SIM_S); /* whole seconds gone of 2592000 */
+	char exp60[96], exp120[96];
+	snprintf(exp60, sizeof exp60,
+	         "flags=LAO vltime=2592000, pltime=604800, expire=29d23h59m%us, ref=1", 60 - since);
+	snprintf(exp120, sizeof exp120,
+	         "flags=LAO vltime=2592000, pltime=604800, expire=29d23h58m%us, ref=1", 60 - since);
+	size_t m = mark(l);
+	CU_ASSERT_EQUAL(apps_run(l->k7, "ndp -p"), 0);
+	const char *const at60[] = { "2001:db8:5::/64 if=sk0", exp60, "  advertised by",
+		                     "    " PEER_LL "%sk0 (reachable)", "fe80::%sk0/64 if=sk0",
+		                     "flags=LAO vltime=infinity, pltime=infinity, expire=Never, ref=0",
+		                     "  No advertising router" };
+	CU_ASSERT_TRUE(same_lines(l, l->k7, m, at60, 7));
+	sim_run_until(l->sim, 120 * SIM_S);
+	CU_ASSERT_EQUAL(last_ra_arrival(l, 120 * SIM_S), ra);
+	CU_ASSERT_TRUE(l->nframes < 64); /* the tap saw every frame */
+	m = mark(l);
+	CU_ASSERT_EQUAL(apps_run(l->k7, "ndp -p | grep flags=LAO"), 0);
+	const char *const at120[] = { exp120,
+		                      "flags=LAO vltime=infinity, pltime=infinity, expire=Never, ref=0" };
+	CU_ASSERT_TRUE(same_lines(l, l->k7, m, at120, 2));
+	/* With the neighbour cache flushed the router has no entry. */
+	CU_ASSERT_EQUAL(apps_run(l->k7, "ndp -c"), 0);
+	m = mark(l);
+	CU_ASSERT_EQUAL(apps_run(l->k7, "ndp -p | grep %sk0"), 0);
+	ASSERT_LINES(l, l->k7, m, "    " PEER_LL "%sk0 (no neighbor state)", "fe80::%sk0/64 if=sk0");
+	m = mark(l);
+	CU_ASSERT_EQUAL(apps_run(l->peer, "ndp -p"), 0);
+	ASSERT_LINES(l, l->peer, m, "2001:db8:5::/64 if=em0",
+	             "flags=LO vltime=infinity, pltime=infinity, expire=Never, ref=1",
+	             "  No advertising router", "fe80::%em0/64 if=em0",
+	             "flags=LAO vltime=infinity, pltime=infinity, expire=Never, ref=0",
+	             "  No advertising router");
+	lan_free(l);
+}
+
+/* peer advertises 2001:db8:7::/64 (L and A) and 2001:db8:8::/64 (A only),
+ * both valid 100 s and preferred 50 s, from t = 5 s; run until `until`. */
+static struct lan *expiry_lan(sim_time until)
+{
+	struct lan *l = lan_new();
+	struct nd_ra_prefix p[2] = {
+		{ .prefix = { 0x20, 0x01, 0x0d, 0xb8, 0, 7 }, .plen = 64, .valid_s = 100,
+		  .preferred_s = 50, .onlink = true, .autonomous = true },
+		{ .prefix = { 0x20, 0x01, 0x0d, 0xb8, 0, 8 }, .plen = 64, .valid_s = 100,
+		  .preferred_s = 50, .onlink = false, .autonomous = true },
+	};
+	CU_ASSERT_EQUAL(apps_run(l->peer, "sysctl net.inet6.ip6.forwarding=1"), 0);
+	CU_ASSERT_EQUAL(nd_rtadv_start(l->em0, p, 2, 0), 0);
+	sim_run_until(l->sim, until);
+	return l;
+}
+
+/*
+ * Lifetimes from the RA, expiry in virtual time. The A-only prefix is
+ * kept for its address with lifetimes 0 (prelist_update) and goes once a
+ * whole second has passed (nd6_timer); so does the other one 100 s after
+ * the last RA once rtadvd stops. The run is deterministic: a second run
+ * stops just after the first RA it found.
+ */
+static void test_ndp_prefix_expiry(void)
+{
+	struct lan *l = expiry_lan(20 * SIM_S);
+	sim_time first_ra = 0;
+	for (sim_time t = 0; !first_ra && t < 20 * SIM_S; t += SIM_MS)
+		first_ra = last_ra_arrival(l, t);
+	sim_time ra = last_ra_arrival(l, 20 * SIM_S);
+	CU_ASSERT_TRUE_FATAL(first_ra > 5 * SIM_S && ra >= first_ra);
+	nd_rtadv_stop(l->em0);
+	unsigned ra_s = (unsigned)(ra / SIM_S), left = ra_s + 100 - 20;
+	char exp[96];
+	snprintf(exp, sizeof exp, "flags=LAO vltime=100, pltime=50, expire=%um%us, ref=1",
+	         left / 60, left % 60);
+	size_t m = mark(l);
+	CU_ASSERT_EQUAL(apps_run(l->k7, "ndp -p"), 0);
+	const char *const at20[] = { "2001:db8:7::/64 if=sk0", exp, "  advertised by",
+		                     "    " PEER_LL "%sk0 (reachable)", "fe80::%sk0/64 if=sk0",
+		                     "flags=LAO vltime=infinity, pltime=infinity, expire=Never, ref=0",
+		                     "  No advertising router" };
+	CU_ASSERT_TRUE(same_lines(l, l->k7, m, at20, 7));
+	/* In the second of its expiry: 0s; the next second it is gone. */
+	sim_run_until(l->sim, (sim_time)(ra_s + 100) * SIM_S);
+	m = mark(l);
+	CU_ASSERT_EQUAL(apps_run(l->k7, "ndp -p | grep expire=0s"), 0);
+	ASSERT_LINES(l, l->k7, m, "flags=LAO vltime=100, pltime=50, expire=0s, ref=1");
+	sim_run_until(l->sim, (sim_time)(ra_s + 101) * SIM_S);
+	m = mark(l);
+	CU_ASSERT_EQUAL(apps_run(l->k7, "ndp -p"), 0);
+	ASSERT_LINES(l, l->k7, m, "fe80::%sk0/64 if=sk0",
+	             "flags=LAO vltime=infinity, pltime=infinity, expire=Never, ref=0",
+	             "  No advertising router");
+	lan_free(l);
+
+	/* Just after the first RA: both prefixes, the A-only one newest. Its
+	 * O is the connected route the simulator makes for every address
+	 * (in6.c); FreeBSD would route an off-link prefix's address nowhere. */
+	l = expiry_lan(first_ra + SIM_MS);
+	m = mark(l);
+	CU_ASSERT_EQUAL(apps_run(l->k7, "ndp -p | grep -v fe80::%sk0/64"), 0);
+	const char *const early[] = { "2001:db8:8::/64 if=sk0",
+		                      "flags=AO vltime=0, pltime=0, expire=0s, ref=1", "  advertised by",
+		                      "    " PEER_LL "%sk0 (reachable)", "2001:db8:7::/64 if=sk0",
+		                      "flags=LAO vltime=100, pltime=50, expire=1m40s, ref=1",
+		                      "  advertised by", "    " PEER_LL "%sk0 (reachable)",
+		                      "flags=LAO vltime=infinity, pltime=infinity, expire=Never, ref=0",
+		                      "  No advertising router" };
+	CU_ASSERT_TRUE(same_lines(l, l->k7, m, early, 10));
+	lan_free(l);
+}
+
 static void test_ndp_usage(void)
 {
 	struct lan *l = lan_new();
@@ -751,6 +889,8 @@ int suite_apps(void)
 	    !CU_add_test(s, "ndp_cache", test_ndp_cache) ||
 	    !CU_add_test(s, "ndp_incomplete_and_flush", test_ndp_incomplete_and_flush) ||
 	    !CU_add_test(s, "ndp_router", test_ndp_router) ||
+	    !CU_add_test(s, "ndp_prefixes", test_ndp_prefixes) ||
+	    !CU_add_test(s, "ndp_prefix_expiry", test_ndp_prefix_expiry) ||
 	    !CU_add_test(s, "ndp_usage", test_ndp_usage))
 		return -1;
 	return 0;

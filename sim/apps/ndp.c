@@ -1,7 +1,8 @@
 /*
  * ndp(8) as FreeBSD 8 prints it (usr.sbin/ndp): `ndp -a` / `-an` (the
  * neighbour cache with the host's own addresses as permanent entries),
- * `ndp -c` (flush it), `ndp -r` (default routers). Names are never looked
+ * `ndp -c` (flush it), `ndp -r` (default routers), `ndp -p` (the prefix
+ * list: flags, lifetimes, advertising routers). Names are never looked
  * up, so -n changes nothing. Expire counts down in virtual time, in whole
  * seconds as the kernel's time_second does.
  */
@@ -217,6 +218,63 @@ static void ndp_routers(struct sim_node *n)
 	}
 }
 
+/* The state an advertising router's neighbour entry shows in ndp -p. */
+static const char *router_state(struct sim_iface *ifp, const uint8_t a[16])
+{
+	int st = nd_state_of(ifp, a, NULL);
+	if (st < 0)
+		return "no neighbor state";
+	return st == ND_INCOMPLETE ? "unreachable" : "reachable";
+}
+
+struct plist_ctx {
+	struct sim_node *node;
+	struct sim_iface *ifp;
+};
+
+/* plist() in ndp.c: two lines a prefix, then its advertising routers. */
+static void say_prefix(void *user, const struct nd_prefix_info *p)
+{
+	const struct plist_ctx *c = user;
+	struct sim_node *n = c->node;
+	char pfx[APPS_ADDRSTRLEN], vl[16] = "infinity", pl[16] = "infinity", exp[48];
+	apps_fmt6(pfx, sizeof pfx, p->prefix, c->ifp);
+	apps_say(n, "%s/%u if=%s", pfx, p->plen, c->ifp->name);
+	if (p->vltime != ND_INFINITE_LIFETIME)
+		snprintf(vl, sizeof vl, "%u", p->vltime);
+	if (p->pltime != ND_INFINITE_LIFETIME)
+		snprintf(pl, sizeof pl, "%u", p->pltime);
+	uint64_t exp_s = p->expire / SIM_S, now_s = n->sim->now / SIM_S;
+	if (p->expire == SIM_NEVER)
+		snprintf(exp, sizeof exp, ", expire=Never");
+	else if (exp_s >= now_s) {
+		char left[32];
+		fmt_duration(left, sizeof left, exp_s - now_s);
+		snprintf(exp, sizeof exp, ", expire=%s", left);
+	} else
+		snprintf(exp, sizeof exp, ", expired");
+	apps_say(n, "flags=%s%s%s vltime=%s, pltime=%s%s, ref=%u", p->onlink ? "L" : "",
+	         p->autonomous ? "A" : "", p->installed ? "O" : "", vl, pl, exp, p->refs);
+	if (!p->nrouters) {
+		apps_say(n, "  No advertising router");
+		return;
+	}
+	apps_say(n, "  advertised by");
+	for (size_t i = 0; i < p->nrouters; i++) {
+		char host[APPS_ADDRSTRLEN];
+		apps_fmt6(host, sizeof host, p->routers[i], c->ifp);
+		apps_say(n, "    %s (%s)", host, router_state(c->ifp, p->routers[i]));
+	}
+}
+
+static void ndp_prefixes(struct sim_node *n)
+{
+	for (int i = 0; i < n->nifaces; i++) {
+		struct plist_ctx c = { n, n->ifaces[i] };
+		nd_prefix_dump(c.ifp, say_prefix, &c);
+	}
+}
+
 static int ndp_bad_usage(struct sim_node *n, const struct apps_opt *o)
 {
 	if (o && o->bad)
@@ -231,10 +289,10 @@ int cmd_ndp(struct sim_node *n, int argc, char **argv)
 	char mode = 0;
 	int c;
 	apps_opt_init(&o);
-	while ((c = apps_getopt(&o, argc, argv, "acnr")) != -1) {
+	while ((c = apps_getopt(&o, argc, argv, "acnpr")) != -1) {
 		if (c == '?')
 			return ndp_bad_usage(n, &o);
-		if (c == 'a' || c == 'c' || c == 'r') {
+		if (c == 'a' || c == 'c' || c == 'p' || c == 'r') {
 			if (mode && mode != c)
 				return ndp_bad_usage(n, NULL);
 			mode = (char)c;
@@ -246,6 +304,8 @@ int cmd_ndp(struct sim_node *n, int argc, char **argv)
 		ndp_list(n);
 	else if (mode == 'c')
 		ndp_flush(n);
+	else if (mode == 'p')
+		ndp_prefixes(n);
 	else
 		ndp_routers(n);
 	return 0;

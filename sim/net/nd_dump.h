@@ -29,4 +29,25 @@ void nd_dump(struct sim_iface *ifp, void (*fn)(void *user, const struct nd_info 
 size_t nd_flush(struct sim_iface *ifp, void (*fn)(void *user, const uint8_t addr[16]),
                 void *user);
 
+/* One entry of the prefix list (ndp -p), FreeBSD's struct in6_prefix. */
+#define ND_INFINITE_LIFETIME 0xffffffffu
+#define ND_PREFIX_MAX_ROUTERS 4
+struct nd_prefix_info {
+	uint8_t prefix[16];      /* no scope: print with the interface */
+	uint8_t plen;
+	bool onlink, autonomous; /* the RA's L and A flags */
+	bool installed;          /* O: its on-link route is in the table */
+	uint32_t vltime, pltime; /* in s, ND_INFINITE_LIFETIME */
+	sim_time expire;         /* SIM_NEVER for an infinite vltime */
+	unsigned refs;           /* addresses formed from or configured in it */
+	uint8_t routers[ND_PREFIX_MAX_ROUTERS][16]; /* advertising routers */
+	size_t nrouters;
+};
+
+/* The prefix list of ifp (nd_prefix.c): prefixes learnt from RAs, newest
+ * first, then those of configured addresses (lifetimes infinite, no
+ * advertising router). */
+void nd_prefix_dump(struct sim_iface *ifp, void (*fn)(void *user, const struct nd_prefix_info *p),
+                    void *user);
+
 #endif /* V6LAB_ND_DUMP_H */

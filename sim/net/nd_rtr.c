@@ -210,6 +210,7 @@ static void nd_life_timer(struct sim *sim, void *obj, uint64_t arg)
 
 struct ra_ctx {
 	struct sim_iface *ifp;
+	const uint8_t *router;      /* for the prefix list; NULL: router lifetime 0 */
 };
 
 static void ra_option(void *user, uint8_t type, const uint8_t *o, size_t olen)
@@ -225,6 +226,7 @@ static void ra_option(void *user, uint8_t type, const uint8_t *o, size_t olen)
 		uint8_t plen = o[2], flags = o[3];
 		if (plen > 128)
 			return;
+		nd_prefix_learn(ifp, c->router, o + 16, plen, flags, nd_rd32(o + 4), nd_rd32(o + 8));
 		slaac_prefix(ifp, o + 16, plen, flags & 0x80, flags & 0x40, nd_rd32(o + 4),
 		             nd_rd32(o + 8));
 	}
@@ -252,7 +254,7 @@ void nd_ra_input(struct sim_iface *ifp, const uint8_t *ip6, const uint8_t *icmp,
 		nd->retrans_ms = retrans;
 	if (has_sll)
 		nd_neighbor_learn(ifp, src, mac, 1);
-	struct ra_ctx c = { ifp };
+	struct ra_ctx c = { ifp, nd_rd16(icmp + 6) ? src : NULL };
 	nd_options(icmp + 16, len - 16, ra_option, &c);
 	uint8_t router[16];
 	memcpy(router, src, 16);

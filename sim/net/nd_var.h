@@ -73,6 +73,20 @@ struct nd_router {
 	sim_time expires;
 };
 
+/* A prefix learnt from RAs (FreeBSD's nd_prefix, the list `ndp -p` shows;
+ * nd_prefix.c). Prefixes of configured addresses are not stored here:
+ * nd_prefix_dump derives them from the addresses. */
+#define ND_MAX_PREFIXES 8
+struct nd_prefix {
+	uint8_t prefix[16];         /* host bits clear, no scope */
+	uint8_t plen;
+	bool onlink, autonomous;    /* the L and A flags: once set, never cleared */
+	uint32_t vltime, pltime;    /* as last advertised with L, in s */
+	sim_time expire;            /* SIM_NEVER for an infinite vltime */
+	uint8_t routers[ND_MAX_ROUTERS][16];
+	size_t nrouters;
+};
+
 /* rtadvd on one interface. */
 struct nd_rtadv {
 	struct nd_ra_prefix *pfx;
@@ -108,6 +122,8 @@ struct nd_ifstate {
 	struct nd_router routers[ND_MAX_ROUTERS];
 	size_t nrouters;
 	struct sim_timer life_timer;
+	struct nd_prefix prefixes[ND_MAX_PREFIXES]; /* newest first, as FreeBSD's list */
+	size_t nprefixes;
 	struct nd_rtadv *rtadv;
 };
 
@@ -145,6 +161,11 @@ void nd_ra_input(struct sim_iface *ifp, const uint8_t *ip6, const uint8_t *icmp,
 void nd_lifetimes_update(struct sim_iface *ifp);
 /* A link-local address finished DAD (starts router solicitation). */
 void nd_linklocal_ready(struct sim_iface *ifp);
+
+/* nd_prefix.c: a Prefix Information option from `router` (NULL when the
+ * RA's router lifetime is 0: FreeBSD then records no advertising router). */
+void nd_prefix_learn(struct sim_iface *ifp, const uint8_t *router, const uint8_t prefix[16],
+                     uint8_t plen, uint8_t flags, uint32_t vltime, uint32_t pltime);
 
 static inline uint16_t nd_rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
 static inline uint32_t nd_rd32(const uint8_t *p)
