@@ -5,7 +5,8 @@
 # made of: PPPoE discovery, LCP Configure-Ack with MRU 1492, CHAP
 # Success, IPV6CP Configure-Ack with both interface identifiers, the
 # ICMPv6 "beyond scope of source address" error, the DHCPv6 Reply with
-# IA_PD and the /60, its renewal at T1, and the echo replies with the
+# IA_PD and the /60, the DAD probe of the address dhcp6c puts on sk0
+# before its first use, its renewal at T1, and the echo replies with the
 # seed's hop limits; every capture decodes without malformed packets or
 # bad checksums. Prints "N passed, M failed" last.
 set -uo pipefail
@@ -47,6 +48,26 @@ want "$lan" 'icmpv6.type == 134 && icmpv6.opt.prefix == 2001:44b8:7bf1:a51::' 1 
 	"router advertisement of 2001:44b8:7bf1:a51::/64 on the LAN"
 want "$lan" 'icmpv6.type == 129 && ipv6.hlim == 55' 1 "echo reply to the second computer with hlim 55"
 none "$core" 'icmpv6.type == 128 && ipv6.src == fe80::/10' "no link-local source beyond the ISP"
+
+# dhcp6c's address on sk0 is probed like any other (FreeBSD's in6_update_ifa
+# marks it tentative, nd6_dad_start): one NS from :: to its solicited-node
+# group after the Reply, and the address is no source until RetransTimer
+# (1 s) after that probe.
+k7pd=2001:44b8:7bf1:a51:20f:eaff:fe2c:d518
+dadns="icmpv6.type == 135 && ipv6.src == :: && ipv6.dst == ff02::1:ff2c:d518 && icmpv6.nd.ns.target_address == $k7pd && eth.src == 00:0f:ea:2c:d5:18"
+want "$lan" "$dadns" 1 "DAD NS from :: for dhcp6c's address $k7pd on the LAN"
+# Epoch time of the first frame of CAPTURE matching FILTER ("" if none).
+first_time() { tshark -r "$1" -Y "$2" -T fields -e frame.time_epoch 2>/dev/null | head -1; }
+t_reply=$(first_time "$lan" 'dhcpv6.msgtype == 7')
+t_dad=$(first_time "$lan" "$dadns")
+t_src=$(first_time "$lan" "ipv6.src == $k7pd")
+echo "     saw: Reply at $t_reply, DAD NS at $t_dad, first packet from $k7pd at $t_src"
+if [ -n "$t_reply" ] && [ -n "$t_dad" ] && [ -n "$t_src" ] &&
+   awk -v r="$t_reply" -v d="$t_dad" -v s="$t_src" 'BEGIN { exit !(r < d && d + 1 <= s) }'; then
+	ok "DAD NS after the DHCPv6 Reply, the address a source only a RetransTimer (1 s) after it"
+else
+	bad "DAD NS not between the Reply and the address's first use as a source"
+fi
 
 run pppoe-failures
 for cap in "$work"/pppoe-failures/*.pcap; do clean "$cap"; done

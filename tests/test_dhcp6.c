@@ -7,7 +7,9 @@
  * dhcp6c and dhcp6s on two nodes: Bound with the seed's address on sk0,
  * Renew at T1, Release, the Solicit backoff with no server, rapid commit
  * (one Solicit, one Reply, bound), and a Reply without Rapid Commit to a
- * Solicit ignored as WIDE's dhcp6c ignores it.
+ * Solicit ignored as WIDE's dhcp6c ignores it; the address put on sk0
+ * tentative and probed by DAD (one NS from ::, as libnet builds it) before
+ * it is a source, and left unused when another node answers the probe.
  */
 #include <CUnit/CUnit.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include "nettest.h"
 #include "apps/apps.h"
 #include "net/dhcp6.h"
+#include "ntpkt.h"
 #include "pktbuild.h"
 #include "transport/transport.h"
 
@@ -206,7 +209,8 @@ static const char CONF[] = "interface em0 {\n\tsend ia-pd 0;\n};\n"
                            "id-assoc pd {\n\tprefix-interface sk0 {\n\t\tsla-id 1;\n"
                            "\t\tsla-len 4;\n\t};\n};\n";
 
-static struct nt_capture cap;
+static struct nt_capture cap;    /* the WAN: DHCPv6 */
+static struct nt_capture lancap; /* the LAN: sk0's DAD */
 
 struct pd_lab {
 	struct sim *sim;
@@ -226,7 +230,9 @@ static void lab_conf(struct pd_lab *l, bool server, const char *conf)
 	struct sim_link *wan = sim_link_add(l->sim, "wan", LINK_ETHERNET);
 	struct sim_link *lan = sim_link_add(l->sim, "lan", LINK_ETHERNET);
 	memset(&cap, 0, sizeof cap);
+	memset(&lancap, 0, sizeof lancap);
 	sim_link_tap(wan, nt_tap, &cap);
+	sim_link_tap(lan, nt_tap, &lancap);
 	struct sim_iface *em0 = nt_node(l->sim, "k7", NODE_FREEBSD, "em0", em0_mac, wan);
 	l->k7 = em0->node;
 	l->sk0 = sim_iface_add(l->k7, "sk0", K7_MAC);
@@ -422,6 +428,108 @@ static void test_solicit_backoff(void)
 	lab_free(&l);
 }
 
+/* ---- the address on sk0 goes through DAD (FreeBSD's in6_update_ifa) ------------ */
+
+#define PD_ADDR "2001:44b8:7bf1:a51:20f:eaff:fe2c:d518"
+
+/* Index of the n-th Neighbor Solicitation from :: for the delegated
+ * address on the LAN, -1 if none. */
+static int find_dad_ns(int nth)
+{
+	static const uint8_t unspec[16];
+	uint8_t pd[16];
+	pb_addr6(PD_ADDR, pd);
+	for (int i = 0; i < lancap.n; i++) {
+		const uint8_t *f = lancap.f[i].data;
+		if (lancap.f[i].len >= 14 + 40 + 24 && f[12] == 0x86 && f[13] == 0xdd && f[20] == 58 &&
+		    f[54] == 135 && memcmp(f + 22, unspec, 16) == 0 && memcmp(f + 62, pd, 16) == 0 &&
+		    nth-- == 0)
+			return i;
+	}
+	return -1;
+}
+
+/* IN6_IFF_* of text on ifp; -1 when ifp does not have it. */
+static int addr_flags(struct sim_iface *ifp, const char *text)
+{
+	uint8_t a[16];
+	pb_addr6(text, a);
+	const struct in6_ifaddr *ia = in6_addr_find(ifp, a);
+	return ia ? ia->flags : -1;
+}
+
+/* Run in 1 ms steps until dhcp6c is bound (at most until `limit`). */
+static void run_until_bound(struct pd_lab *l, sim_time limit)
+{
+	while (strcmp(dhcp6c_state_name(l->k7), "BOUND") != 0 && l->sim->now < limit)
+		sim_run_until(l->sim, l->sim->now + SIM_MS);
+}
+
+/* Whether k7 would send to www.isc.org from the delegated address. */
+static bool sources_from_pd(struct pd_lab *l)
+{
+	uint8_t far[16], pd[16];
+	pb_addr6("2001:4f8:fff6::21", far);
+	pb_addr6(PD_ADDR, pd);
+	const uint8_t *src = ip6_select_source(l->k7, far, NULL);
+	return src && memcmp(src, pd, 16) == 0;
+}
+
+static void test_pd_address_dad(void)
+{
+	struct pd_lab l;
+	uint8_t pd[16], exp[128];
+	pb_addr6(PD_ADDR, pd);
+	lab(&l, true);
+	run_until_bound(&l, 20 * SIM_S);
+	CU_ASSERT_STRING_EQUAL_FATAL(dhcp6c_state_name(l.k7), "BOUND");
+	/* Added by the Reply, tentative: no source, not an address of ours yet. */
+	sim_time bound_at = l.sim->now;
+	CU_ASSERT_EQUAL(addr_flags(l.sk0, PD_ADDR), IN6_IFF_TENTATIVE);
+	CU_ASSERT_FALSE(sources_from_pd(&l));
+	CU_ASSERT_FALSE(ip6_is_local(l.k7, pd, NULL));
+	/* Usable RetransTimer (1 s) after its one probe, which waits 0-1 s. */
+	while (addr_flags(l.sk0, PD_ADDR) == IN6_IFF_TENTATIVE && l.sim->now < bound_at + 3 * SIM_S)
+		sim_run_until(l.sim, l.sim->now + SIM_MS);
+	sim_time usable_at = l.sim->now;
+	CU_ASSERT_EQUAL(addr_flags(l.sk0, PD_ADDR), 0);
+	int ns = find_dad_ns(0);
+	CU_ASSERT_TRUE_FATAL(ns >= 0);
+	CU_ASSERT_EQUAL(find_dad_ns(1), -1); /* DupAddrDetectTransmits 1 */
+	CU_ASSERT_TRUE(lancap.f[ns].at >= bound_at - SIM_MS && lancap.f[ns].at < bound_at + SIM_S);
+	CU_ASSERT_TRUE(usable_at >= lancap.f[ns].at + SIM_S &&
+	               usable_at <= lancap.f[ns].at + SIM_S + SIM_MS);
+	static const uint8_t sn_mac[6] = { 0x33, 0x33, 0xff, 0x2c, 0xd5, 0x18 };
+	size_t n = nt_build_ns(exp, sizeof exp, sn_mac, K7_MAC, "::", "ff02::1:ff2c:d518", PD_ADDR,
+	                       NULL);
+	CU_ASSERT_TRUE(nt_same("DAD NS", lancap.f[ns].data, lancap.f[ns].len, exp, n));
+	CU_ASSERT_TRUE(sources_from_pd(&l));
+	CU_ASSERT_TRUE(ip6_is_local(l.k7, pd, NULL));
+	lab_free(&l);
+}
+
+/* Another node on the LAN already has the address: its NA to the probe
+ * marks ours duplicated (RFC 4862 5.4.4), and k7 never sends from it. */
+static void test_pd_address_duplicate(void)
+{
+	static const uint8_t pc_mac[6] = { 0x00, 0x13, 0xd4, 0xa1, 0x5e, 0x07 };
+	struct pd_lab l;
+	uint8_t pd[16];
+	pb_addr6(PD_ADDR, pd);
+	lab(&l, true);
+	struct sim_iface *em0 = nt_node(l.sim, "pc", NODE_FREEBSD, "em0", pc_mac, l.sk0->link);
+	net_iface_up(em0);
+	CU_ASSERT_EQUAL(in6_addr_add(em0, pd, 64, 0, SIM_NEVER, SIM_NEVER), 0);
+	sim_run_until(l.sim, 20 * SIM_S);
+	CU_ASSERT_STRING_EQUAL(dhcp6c_state_name(l.k7), "BOUND");
+	CU_ASSERT_EQUAL(addr_flags(l.sk0, PD_ADDR), IN6_IFF_DUPLICATED);
+	CU_ASSERT_TRUE(find_dad_ns(0) >= 0);
+	CU_ASSERT_TRUE(nt_find_icmp6(&lancap, 0, 136) > find_dad_ns(0));
+	CU_ASSERT_FALSE(sources_from_pd(&l));
+	CU_ASSERT_FALSE(ip6_is_local(l.k7, pd, NULL));
+	lab_free(&l);
+}
+
 int suite_dhcp6(void)
 {
 	CU_pSuite s = CU_add_suite("dhcp6", NULL, NULL);
@@ -434,7 +542,9 @@ int suite_dhcp6(void)
 	    !CU_add_test(s, "bound_and_renew", test_bound_and_renew) ||
 	    !CU_add_test(s, "solicit_backoff", test_solicit_backoff) ||
 	    !CU_add_test(s, "rapid_commit", test_rapid_commit) ||
-	    !CU_add_test(s, "reply_without_commit", test_reply_without_commit))
+	    !CU_add_test(s, "reply_without_commit", test_reply_without_commit) ||
+	    !CU_add_test(s, "pd_address_dad", test_pd_address_dad) ||
+	    !CU_add_test(s, "pd_address_duplicate", test_pd_address_duplicate))
 		return -1;
 	return 0;
 }

@@ -7,8 +7,9 @@
  * Solicit (after 0-1 s), Advertises collected for the first RT, Request,
  * Reply: the delegated prefix is carved by sla-id/sla-len onto every
  * prefix-interface of the IA (WIDE's add_ifprefix), which gets
- * prefix::EUI-64 with infinite lifetimes. Renew at T1, Rebind at T2 (until
- * the valid lifetime ends), Release on SIGTERM (`killall dhcp6c`).
+ * prefix::EUI-64 with infinite lifetimes, tentative until DAD passes.
+ * Renew at T1, Rebind at T2 (until the valid lifetime ends), Release on
+ * SIGTERM (`killall dhcp6c`).
  * Retransmissions follow RFC 8415 section 15 with RAND from sim->prng.
  *
  * Logging is WIDE's dprintf: with -f, lines "Nov/06/2009 11:59:35: fname:
@@ -308,7 +309,10 @@ static void add_ifprefix(struct dhcp6c *c, const struct dhcp6_prefix *p,
 	}
 	default_ifid(pifp, id);
 	memcpy(addr + 8, id, 8);
-	in6_addr_add(pifp, addr, plen, 0, SIM_NEVER, SIM_NEVER);
+	/* WIDE adds it with SIOCAIFADDR_IN6; FreeBSD's in6_update_ifa marks a
+	 * new address tentative and runs DAD on it like any other, so it is
+	 * no source (and no answer to NS) until the probe passes. */
+	in6_addr_add(pifp, addr, plen, IN6_IFF_TENTATIVE, SIM_NEVER, SIM_NEVER);
 	struct dh6c_addr *a = &c->addrs[c->naddrs++];
 	a->ifp = pifp;
 	memcpy(a->addr, addr, 16);
