@@ -5,7 +5,7 @@
 # not pass with its starting files/. Then the lab command's own behaviour:
 # list (titles aligned), show, init (never overwrites), run (--step and
 # --html with the student's files; --out/--html refused in scenarios/ and
-# captures/), --dir's "using" lines, errors.
+# captures/; --ladder of the student's run), --dir's "using" lines, errors.
 cd "$(dirname "$0")/.." || exit 2
 V6LAB=${V6LAB:-bin/v6lab}
 work=$(mktemp -d)
@@ -211,6 +211,91 @@ run "$V6LAB" lab run 4 --step --html "$work/x.html"
 if [ "$rc" -eq 2 ] && grep -q 'does not go with --html' <<<"$out"; then ok "lab run --step --html: exit 2"; else bad "--step --html (exit $rc): $out"; fi
 run "$V6LAB" lab check 4 --step
 if [ "$rc" -eq 2 ] && grep -q 'go with run, not check' <<<"$out"; then ok "lab check --step: exit 2 (run only)"; else bad "check --step (exit $rc): $out"; fi
+
+# lab run --ladder: the ladder of the student's own run. Lab 3's solution
+# dials (PADI and PADR from k7 to bras, PADO and PADS back: k7 is the
+# first column); the starting ppp.conf names the wrong card, so its ladder
+# has k7's ND on sk0 but no PPPoE at all, and the failed goals on stderr.
+"$V6LAB" lab run 3 --dir labs/03-pppoe-ppp/solution --ladder --text --links adsl >"$work/l3.txt" 2>"$work/l3.err"
+rc=$?
+echo "     ran: v6lab lab run 3 --dir labs/03-pppoe-ppp/solution --ladder --text --links adsl: exit $rc, $(wc -l <"$work/l3.txt") lines"
+if [ "$rc" -eq 0 ] && grep -Eq '^ +time +k7 +bras$' "$work/l3.txt" &&
+   grep -Eq -- '-->\|  PPPoE PADI ' "$work/l3.txt" && grep -Eq '\|<--+\|  PPPoE PADO ' "$work/l3.txt" &&
+   grep -Eq -- '-->\|  PPPoE PADR ' "$work/l3.txt" && grep -Eq '\|<--+\|  PPPoE PADS ' "$work/l3.txt" &&
+   [ "$(cat "$work/l3.err")" = "using labs/03-pppoe-ppp/solution/ppp.conf for k7:/etc/ppp/ppp.conf" ]; then
+	ok "lab run 3 --dir solution --ladder --text: k7 -> bras PADI, PADR; bras -> k7 PADO, PADS; the using line alone on stderr"
+else
+	bad "lab run 3 --ladder (exit $rc): $(head -8 "$work/l3.txt") / $(head -2 "$work/l3.err")"
+fi
+"$V6LAB" lab run 3 --ladder --text --links adsl >"$work/l3s.txt" 2>"$work/l3s.err"
+rc=$?
+if [ "$rc" -eq 1 ] && grep -q 'router solicitation' "$work/l3s.txt" && ! grep -q 'PPPoE' "$work/l3s.txt" &&
+   grep -q '^FAIL labs/03-pppoe-ppp/lab.scn:39: .*ether\[15\] == 0x09' "$work/l3s.err"; then
+	ok "lab run 3 --ladder with the starting files: exit 1, ND arrows but no PPPoE one, the PADI expectation failed on stderr"
+else
+	bad "lab run 3 --ladder starting files (exit $rc): $(grep -c PPPoE "$work/l3s.txt") PPPoE lines, $(head -1 "$work/l3s.err")"
+fi
+# The same drawing as `v6lab ladder` of the lab's scenario (lab 2 has no
+# configuration file to swap), window included.
+run "$V6LAB" lab run 2 --ladder --text --from 12s --to 13s
+want=$("$V6LAB" ladder labs/02-nd-multicast/lab.scn --text --from 12s --to 13s 2>&1)
+if [ "$rc" -eq 0 ] && [ "$out" = "$want" ] && grep -q 'neighbor solicitation' <<<"$out" && ! grep -q '^ *1[0-1]\.\| 0\.' <<<"$out"; then
+	ok "lab run 2 --ladder --text --from 12s --to 13s: byte for byte v6lab ladder's, 12-13 s only"
+else
+	bad "lab run 2 --ladder vs v6lab ladder (exit $rc): $(diff <(echo "$want") <(echo "$out") | head -4)"
+fi
+# -o: a standalone SVG with the student's PPPoE labels, nothing on stdout;
+# then the refusals: an existing file without --force, scenarios/, captures/.
+svgout=$("$V6LAB" lab run 3 --dir labs/03-pppoe-ppp/solution --ladder -o "$work/l3.svg" --links adsl 2>/dev/null)
+rc=$?
+if [ "$rc" -eq 0 ] && [ -z "$svgout" ] && head -1 "$work/l3.svg" | grep -q '^<?xml' && grep -q '<svg ' "$work/l3.svg" &&
+   grep -q 'PPPoE PADS' "$work/l3.svg" && grep -q '</svg>' "$work/l3.svg"; then
+	ok "lab run 3 --dir solution --ladder -o FILE.svg: an SVG with the PADS label, stdout empty"
+else
+	bad "lab run 3 --ladder -o (exit $rc, stdout '$svgout'): $(head -c 200 "$work/l3.svg" 2>&1)"
+fi
+echo 'keep me' >"$work/keep.svg"
+run "$V6LAB" lab run 3 --ladder -o "$work/keep.svg"
+if [ "$rc" -eq 2 ] && grep -qx "v6lab lab: $work/keep.svg: exists (use --force to overwrite)" <<<"$out" &&
+   [ "$(cat "$work/keep.svg")" = "keep me" ]; then
+	ok "lab run 3 --ladder -o EXISTING: refused, exit 2, the file untouched"
+else
+	bad "lab run --ladder -o existing (exit $rc): $out"
+fi
+run "$V6LAB" lab run 3 --ladder -o "$work/keep.svg" --force
+if [ "$rc" -eq 1 ] && grep -q '<svg ' "$work/keep.svg"; then
+	ok "lab run 3 --ladder -o EXISTING --force: overwritten with an SVG (exit 1: the starting files fail)"
+else
+	bad "lab run --ladder --force (exit $rc): $(head -c 100 "$work/keep.svg")"
+fi
+for o in scenarios/labtest.svg captures/labtest.svg out/../captures/labtest.svg; do
+	run "$V6LAB" lab run 3 --ladder -o "$o"
+	if [ "$rc" -eq 2 ] && grep -qF "will not write the ladder into '$o' (scenarios/ and captures/ are inputs)" <<<"$out" &&
+	   [ ! -e scenarios/labtest.svg ] && [ ! -e captures/labtest.svg ]; then
+		ok "lab run 3 --ladder -o $o: refused, exit 2, nothing written"
+	else
+		bad "lab run --ladder -o $o (exit $rc): $out"
+	fi
+done
+run "$V6LAB" ladder scenarios/lan-ping6.scn -o captures/labtest.svg
+if [ "$rc" -eq 2 ] && grep -qF "will not write the ladder into 'captures/labtest.svg'" <<<"$out" &&
+   [ ! -e captures/labtest.svg ]; then
+	ok "v6lab ladder -o captures/labtest.svg: refused as well, exit 2"
+else
+	bad "v6lab ladder -o captures/labtest.svg (exit $rc): $out"
+fi
+for args in "run 3 --text:go with --ladder" "run 3 --ladder --step:does not go with --step" \
+	"run 3 --ladder --out $work/x:does not go with --step, --html or --out" \
+	"check 3 --ladder:go with run, not check" "run 3 --ladder --seed 1:--seed does not go with lab run" \
+	"run 3 --ladder --text -o $work/y.svg:--text and -o: choose one" "run 3 --ladder --to:--to needs a value"; do
+	# shellcheck disable=SC2086
+	run "$V6LAB" lab ${args%%:*}
+	if [ "$rc" -eq 2 ] && grep -qF -- "${args#*:}" <<<"$out" && [ ! -e "$work/y.svg" ]; then
+		ok "lab ${args%%:*}: exit 2, '${args#*:}'"
+	else
+		bad "lab ${args%%:*} (exit $rc): $out"
+	fi
+done
 
 # --dir with a scenario file: the override line and the student's file used;
 # a file the scenario needs in neither place is named.

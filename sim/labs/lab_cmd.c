@@ -1,8 +1,12 @@
 /*
  * `v6lab lab list | show N | run N [--dir WORK] [--out DIR] [--step |
- *  --html FILE] | check N [--dir WORK] | init N --dir WORK | hash [--3sig] VALUE`
+ *  --html FILE | --ladder [LADDER OPTIONS]] | check N [--dir WORK] |
+ *  init N --dir WORK | hash [--3sig] VALUE`; the ladder's options are
+ *  `v6lab ladder`'s own (ladder_cmd.c).
  */
 #include "lab_int.h"
+
+#include "ladder.h"
 
 #include <string.h>
 
@@ -11,6 +15,8 @@ static const char usage_lab[] =
 	"       v6lab lab show N\n"
 	"       v6lab lab init N --dir WORK\n"
 	"       v6lab lab run N [--dir WORK] [--out DIR] [--step | --html FILE.html]\n"
+	"       v6lab lab run N [--dir WORK] --ladder [--links L1,L2] [--from T] [--to T]\n"
+	"                       [--text | -o FILE.svg [--force]]\n"
 	"       v6lab lab check N [--dir WORK]\n"
 	"       v6lab lab hash [--3sig] VALUE\n"
 	"\n"
@@ -33,6 +39,9 @@ static const char usage_lab[] =
 	"  --step      run: pause at every frame and command, as `v6lab run --step`\n"
 	"              (every field layer by layer, the node states that changed)\n"
 	"  --html FILE.html  run: also write the report page, as `v6lab run --html`\n"
+	"  --ladder    run: draw the run as a ladder diagram instead, as `v6lab ladder`\n"
+	"              draws a scenario (--links, --from, --to, --text, -o, --force are\n"
+	"              its options; no transcript, no captures; \"using\" lines on stderr)\n"
 	"\n"
 	"exit status: 0 every goal met (or done), 1 a goal not met (or init found a file\n"
 	"already there), 2 usage or lab error\n";
@@ -46,6 +55,8 @@ struct lab_args {
 	const char *value;
 	bool sig3;
 	bool step;
+	bool ladder;             /* --ladder: the options in lad */
+	struct ladder_args lad;
 };
 
 static int lab_usage(const char *fmt, const char *arg)
@@ -56,11 +67,18 @@ static int lab_usage(const char *fmt, const char *arg)
 	return LAB_EXIT_ERROR;
 }
 
+/* hash takes any word as its VALUE, "-5" too. */
+static bool is_hash(const struct lab_args *a)
+{
+	return a->sub && strcmp(a->sub, "hash") == 0;
+}
+
 /* 0 parsed, 1 help printed, 2 usage error. */
 static int parse_lab_args(int argc, char **argv, struct lab_args *a)
 {
 	for (int i = 1; i < argc; i++) {
 		const char *w = argv[i];
+		int taken;
 		if (strcmp(w, "--help") == 0 || strcmp(w, "-h") == 0) {
 			fputs(usage_lab, stdout);
 			return 1;
@@ -68,6 +86,11 @@ static int parse_lab_args(int argc, char **argv, struct lab_args *a)
 			a->sig3 = true;
 		} else if (strcmp(w, "--step") == 0) {
 			a->step = true;
+		} else if (strcmp(w, "--ladder") == 0) {
+			a->ladder = true;
+		} else if (!is_hash(a) && (taken = ladder_args_option(&a->lad, argc, argv, &i)) != 0) {
+			if (taken != 1)
+				return LAB_EXIT_ERROR;
 		} else if (strcmp(w, "--html") == 0) {
 			if (i + 1 >= argc || argv[i + 1][0] == '\0')
 				return lab_usage("%s needs a file name", w);
@@ -76,7 +99,7 @@ static int parse_lab_args(int argc, char **argv, struct lab_args *a)
 			if (i + 1 >= argc || argv[i + 1][0] == '\0')
 				return lab_usage("%s needs a directory", w);
 			*(w[2] == 'd' ? &a->dir : &a->out) = argv[++i];
-		} else if (w[0] == '-' && w[1] != '\0' && !(a->sub && strcmp(a->sub, "hash") == 0)) {
+		} else if (w[0] == '-' && w[1] != '\0' && !is_hash(a)) {
 			return lab_usage("unknown option '%s'", w);
 		} else if (!a->sub) {
 			a->sub = w;
@@ -104,6 +127,21 @@ static int lab_hash(const struct lab_args *a)
 	return LAB_EXIT_OK;
 }
 
+/* --ladder and its options: 0 or 2 (a message printed). */
+static int ladder_usage_error(const struct lab_args *a)
+{
+	if (a->lad.given && !a->ladder)
+		return lab_usage("%s", "--links, --from, --to, --text, -o and --force go with --ladder");
+	if (!a->ladder)
+		return 0;
+	if (a->step || a->html || a->out)
+		return lab_usage("%s", "--ladder draws the run itself: it does not go with --step, "
+		                 "--html or --out (it writes no captures)");
+	if (a->lad.o.has_seed)
+		return lab_usage("%s", "--seed does not go with lab run (lab.scn's seed line sets it)");
+	return ladder_args_check(&a->lad);
+}
+
 /* The commands that take a lab number. */
 static int lab_numbered(const struct lab_args *a)
 {
@@ -120,10 +158,12 @@ static int lab_numbered(const struct lab_args *a)
 		return lab_usage("%s needs a lab number (`v6lab lab list` lists them)", a->sub);
 	if (!lab_parse_number(a->num, &num))
 		return lab_usage("invalid lab number '%s' (expected 1 to 99)", a->num);
-	if ((a->out || a->step || a->html) && k != 2)
-		return lab_usage("--out, --step and --html go with run, not %s", a->sub);
+	if ((a->out || a->step || a->html || a->ladder) && k != 2)
+		return lab_usage("--out, --step, --html and --ladder go with run, not %s", a->sub);
 	if (a->step && a->html)
 		return lab_usage("%s", "--step shows every frame itself: it does not go with --html");
+	if (ladder_usage_error(a))
+		return LAB_EXIT_ERROR;
 	if (a->dir && k == 0)
 		return lab_usage("--dir does not go with %s", a->sub);
 	if (k == 1 && !a->dir)
@@ -134,7 +174,8 @@ static int lab_numbered(const struct lab_args *a)
 	case 0: return lab_show(&l, stdout);
 	case 1: return lab_init(&l, a->dir);
 	case 2: return lab_run(&l, a->dir,
-	                       &(struct lab_run_opts){ a->out, a->html, a->step });
+	                       &(struct lab_run_opts){ a->out, a->html, a->step,
+	                                               a->ladder ? &a->lad : NULL });
 	default: return lab_check(&l, a->dir);
 	}
 }
@@ -142,12 +183,13 @@ static int lab_numbered(const struct lab_args *a)
 int v6lab_lab_main(int argc, char **argv)
 {
 	struct lab_args a = { 0 };
+	ladder_args_init(&a.lad, "v6lab lab", "(v6lab lab --help lists the commands)");
 	int rc = parse_lab_args(argc, argv, &a);
 
 	if (rc)
 		return rc == 1 ? LAB_EXIT_OK : rc;
 	if (strcmp(a.sub, "list") == 0) {
-		if (a.num || a.dir || a.out || a.html || a.step)
+		if (a.num || a.dir || a.out || a.html || a.step || a.ladder || a.lad.given)
 			return lab_usage("%s", "list takes no lab number and no option");
 		return lab_list(stdout);
 	}

@@ -6,7 +6,7 @@
  *   lab_files.c    --dir: swapping a scenario's `file ... from` files for
  *                  the student's; `init`; directories
  *   lab_run.c      `lab run N`: the lab's scenario, as `v6lab run` runs it
- *                  (or `run --step`, `run --html`)
+ *                  (or `run --step`, `run --html`, `ladder`)
  *   lab_check.c    `lab check N`: goals met or not, with a hint
  *   lab_goals.c    the goals of a scenario run (the `goal` statement)
  *   lab_answers.c  answers.txt and answers.check: reading both files
@@ -152,11 +152,14 @@ void lab_checks_free(struct lab_checks *c);
  * set when the lab has no scenario (no message then). */
 struct scn *lab_load(const struct lab *l, const char *work, FILE *out, bool *none);
 /* How `lab run` shows the run: as `v6lab run` prints it, one step at a
- * time (--step), or with a report page as well (--html FILE). */
+ * time (--step), with a report page as well (--html FILE), or as a
+ * ladder diagram alone (--ladder: no transcript, no captures). */
+struct ladder_args;
 struct lab_run_opts {
 	const char *out_dir;     /* the captures; NULL: out/labNN */
 	const char *html;        /* the report page, or NULL */
 	bool step;
+	const struct ladder_args *ladder;  /* checked (ladder_args_check), or NULL */
 };
 int lab_run(const struct lab *l, const char *work, const struct lab_run_opts *ro);
 int lab_check(const struct lab *l, const char *work);

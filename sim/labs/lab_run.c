@@ -3,8 +3,11 @@
  * `v6lab run` of the lab's lab.scn with the student's files, captures in
  * out/labNN/; --step and --html hand the same run to the step view and
  * the report page, so a student steps through their own configuration.
+ * `--ladder` draws that run as `v6lab ladder` draws a scenario.
  */
 #include "lab_int.h"
+
+#include "ladder.h"
 
 #include "../report/report.h"
 #include "../scenario/out_path.h"
@@ -65,28 +68,31 @@ static const char *captures_dir(const struct lab *l, const char *out_dir, char *
 	return out_dir;
 }
 
-int lab_run(const struct lab *l, const char *work, const struct lab_run_opts *ro)
+/* The ladder of the student's run: the diagram on stdout or in -o's
+ * file, a failed expectation on stderr; exit status as `v6lab ladder`. */
+static int run_ladder(struct scn *s, const struct ladder_args *a)
+{
+	struct scn_diag d = { .msg = "" };
+	struct ladder *lad = NULL;
+
+	int rc = ladder_collect(s, &a->o, &lad, &d);
+	if (rc == SCN_EXIT_INVALID)
+		scn_diag_print(stderr, &d);
+	else if (ladder_draw(lad, a) < 0)
+		rc = LAB_EXIT_ERROR;
+	ladder_free(lad);
+	return rc;
+}
+
+/* The run with its transcript (or step by step, or with the report). */
+static int run_shown(const struct lab *l, struct scn *s, const struct lab_run_opts *ro)
 {
 	char dflt[64];
-	bool none;
 	struct scn_diag d = { .msg = "" };
 
-	if (refused(ro->html, "a report"))
-		return LAB_EXIT_ERROR;
-	struct scn *s = lab_load(l, work, stdout, &none);
-	if (none) {
-		fprintf(stderr, "v6lab lab: lab %d has no scenario: its exercises are calculations, "
-		        "done with `v6lab addr` (see `v6lab addr --help` and `v6lab lab show %d`)\n",
-		        l->num, l->num);
-		return LAB_EXIT_ERROR;
-	}
-	if (!s)
-		return LAB_EXIT_ERROR;
 	const char *out_dir = captures_dir(l, ro->out_dir, dflt, sizeof dflt);
-	if (!out_dir) {
-		scn_free(s);
+	if (!out_dir)
 		return LAB_EXIT_ERROR;
-	}
 	fflush(stdout); /* the "using" lines before anything the step view writes */
 	struct scn_run_opts o = { .out = stdout, .out_dir = out_dir };
 	int rc = ro->step ? step_run(s, &o, &d)
@@ -96,6 +102,26 @@ int lab_run(const struct lab *l, const char *work, const struct lab_run_opts *ro
 	else if (!ro->step) /* after `q` there is no whole run to point at */
 		printf("captures: %s/LINK.pcap, one per link\n", out_dir);
 	fflush(stdout);
+	return rc;
+}
+
+int lab_run(const struct lab *l, const char *work, const struct lab_run_opts *ro)
+{
+	bool none;
+
+	if (refused(ro->html, "a report"))
+		return LAB_EXIT_ERROR;
+	/* With --ladder, stdout is the diagram alone. */
+	struct scn *s = lab_load(l, work, ro->ladder ? stderr : stdout, &none);
+	if (none) {
+		fprintf(stderr, "v6lab lab: lab %d has no scenario: its exercises are calculations, "
+		        "done with `v6lab addr` (see `v6lab addr --help` and `v6lab lab show %d`)\n",
+		        l->num, l->num);
+		return LAB_EXIT_ERROR;
+	}
+	if (!s)
+		return LAB_EXIT_ERROR;
+	int rc = ro->ladder ? run_ladder(s, ro->ladder) : run_shown(l, s, ro);
 	scn_free(s);
 	return rc;
 }

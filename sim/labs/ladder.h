@@ -8,7 +8,8 @@
  *                  keeps the frames in the time window, with their columns
  *   ladder_text.c  the ASCII ladder for a terminal
  *   ladder_svg.c   the standalone SVG
- *   ladder_cmd.c   `v6lab ladder FILE.scn ...`
+ *   ladder_cmd.c   `v6lab ladder FILE.scn ...`, and its options for
+ *                  `v6lab lab run N --ladder`
  *
  * Receivers: on Ethernet, a unicast frame goes to the interface owning
  * its destination MAC (or, when none does, to the bridge ports that
@@ -87,6 +88,33 @@ int ladder_write_svg(const struct ladder *l, FILE *f);
 /* The <svg> element alone, without the XML declaration: for inlining in
  * an HTML page (v6lab run --html). */
 int ladder_write_svg_element(const struct ladder *l, FILE *f);
+
+/*
+ * The ladder's command-line options (ladder_cmd.c), shared by `v6lab
+ * ladder` and `v6lab lab run N --ladder`: --links, --from, --to, --seed,
+ * --text, -o FILE.svg, --force. Errors go to stderr as "PROG: message"
+ * and the usage line under it; they return SCN_EXIT_INVALID.
+ */
+struct ladder_args {
+	const char *prog;        /* "v6lab ladder": starts every message */
+	const char *usage;       /* printed under a usage error */
+	const char *file;        /* v6lab ladder's FILE.scn */
+	const char *svg;         /* -o FILE.svg; NULL: the ASCII ladder on stdout */
+	bool text, force, has_to;
+	bool given;              /* at least one of the options above */
+	struct ladder_opts o;
+};
+
+void ladder_args_init(struct ladder_args *a, const char *prog, const char *usage);
+/* argv[*i] when it is a ladder option: 1 (its value taken, *i moved past
+ * it), 0 when it is not one, SCN_EXIT_INVALID with a message. */
+int ladder_args_option(struct ladder_args *a, int argc, char **argv, int *i);
+/* The options together (--text or -o, --force with -o, --from before
+ * --to), then -o's file: not there yet unless --force, and never in
+ * scenarios/ or captures/. 0 or SCN_EXIT_INVALID. */
+int ladder_args_check(const struct ladder_args *a);
+/* The diagram where the options say: 0, or -1 with a message. */
+int ladder_draw(const struct ladder *l, const struct ladder_args *a);
 
 /* `v6lab ladder`: argv[0] is "ladder". Exit status like `v6lab run`. */
 int v6lab_ladder_main(int argc, char **argv);
