@@ -345,11 +345,8 @@ static const char *const imapc_state_names[IMAPC_NSTATES] = {
 };
 
 struct imapc {
-	struct sim_node *node;
+	struct svc_mailc base;      /* first: the connection, as svc_mailc_cmd made it */
 	enum imapc_state state;
-	struct tcp_conn *conn;
-	struct svc_rx rx;
-	char addr[APPS_ADDRSTRLEN], user[64], pass[64];
 	char tag[8];                /* of the command in flight: a001, a002, ... */
 	int ntag;
 	size_t literal;             /* bytes of a {N} literal still to come */
@@ -366,10 +363,7 @@ static void imapc_send(struct imapc *c, const char *fmt, ...)
 	va_end(ap);
 	snprintf(c->tag, sizeof c->tag, "a%03d", ++c->ntag % 1000);
 	snprintf(buf, sizeof buf, "%s %s", c->tag, cmd);
-	apps_say(c->node, "C: %s", buf);
-	strcat(buf, "\r\n");
-	if (c->conn)
-		tcp_send(c->conn, (const uint8_t *)buf, strlen(buf));
+	svc_mailc_send(&c->base, buf);
 }
 
 /* The one place the client changes state: each state's command goes out on entry. */
@@ -378,15 +372,12 @@ static void imapc_go(struct imapc *c, enum imapc_state to)
 	c->state = to;
 	switch (to) {
 	case IMAPC_CAPABILITY: imapc_send(c, "CAPABILITY"); break;
-	case IMAPC_LOGIN: imapc_send(c, "LOGIN %s %s", c->user, c->pass); break;
+	case IMAPC_LOGIN: imapc_send(c, "LOGIN %s %s", c->base.user, c->base.pass); break;
 	case IMAPC_SELECT: imapc_send(c, "SELECT INBOX"); break;
 	case IMAPC_FETCH: imapc_send(c, "FETCH %ld (BODY[])", c->fetch); break;
 	case IMAPC_LOGOUT: imapc_send(c, "LOGOUT"); break;
 	case IMAPC_DONE:
-		if (c->conn)
-			tcp_close(c->conn);
-		c->conn = NULL;
-		svc_rx_free(&c->rx);
+		svc_mailc_close(&c->base);
 		break;
 	case IMAPC_CONNECTING:
 	case IMAPC_GREETING:
@@ -420,7 +411,7 @@ static void imapc_next(struct imapc *c, bool ok)
 static void imapc_line(struct imapc *c, const char *line)
 {
 	size_t n = strlen(line), tl = strlen(c->tag);
-	apps_say(c->node, "S:%s%s", *line ? " " : "", line);
+	apps_say(c->base.node, "S:%s%s", *line ? " " : "", line);
 	long k;
 	int end = 0;
 	if (sscanf(line, "* %ld EXISTS%n", &k, &end) == 1 && end > 0 && !line[end] && k >= 0)
@@ -443,16 +434,16 @@ static void imapc_line(struct imapc *c, const char *line)
 /* Lines of a literal: printed like any line, without looking inside them. */
 static void imapc_literal(struct imapc *c)
 {
-	size_t avail = c->rx.len < c->literal ? c->rx.len : c->literal;
-	const uint8_t *nl = avail ? memchr(c->rx.data, '\n', avail) : NULL;
-	size_t take = nl ? (size_t)(nl - c->rx.data) + 1 : avail;
-	if (!nl && c->rx.len < c->literal)
+	size_t avail = c->base.rx.len < c->literal ? c->base.rx.len : c->literal;
+	const uint8_t *nl = avail ? memchr(c->base.rx.data, '\n', avail) : NULL;
+	size_t take = nl ? (size_t)(nl - c->base.rx.data) + 1 : avail;
+	if (!nl && c->base.rx.len < c->literal)
 		return; /* the rest of this line is still on its way */
 	size_t text = take - (nl != NULL);
-	if (text && c->rx.data[text - 1] == '\r')
+	if (text && c->base.rx.data[text - 1] == '\r')
 		text--;
-	apps_say(c->node, "S:%s%.*s", text ? " " : "", (int)text, (const char *)c->rx.data);
-	svc_rx_consume(&c->rx, take);
+	apps_say(c->base.node, "S:%s%.*s", text ? " " : "", (int)text, (const char *)c->base.rx.data);
+	svc_rx_consume(&c->base.rx, take);
 	c->literal -= take;
 }
 
@@ -461,94 +452,38 @@ static void imapc_data(void *user, struct tcp_conn *conn, const uint8_t *data, s
 	struct imapc *c = user;
 	char line[1024];
 	(void)conn;
-	if (c->state == IMAPC_DONE || !svc_rx_add(&c->rx, data, len))
+	if (c->state == IMAPC_DONE || !svc_rx_add(&c->base.rx, data, len))
 		return;
-	while (c->state != IMAPC_DONE && c->rx.len) {
-		size_t before = c->rx.len;
+	while (c->state != IMAPC_DONE && c->base.rx.len) {
+		size_t before = c->base.rx.len;
 		if (c->literal) {
 			imapc_literal(c);
 		} else {
-			int rc = svc_rx_line(&c->rx, line, sizeof line);
+			int rc = svc_rx_line(&c->base.rx, line, sizeof line);
 			if (rc == 0)
 				return;
 			imapc_line(c, rc > 0 ? line : "(line too long)");
 		}
-		if (c->state != IMAPC_DONE && c->rx.len == before)
+		if (c->state != IMAPC_DONE && c->base.rx.len == before)
 			return; /* waiting for more of a literal line */
 	}
 }
 
-static void imapc_connected(void *user, struct tcp_conn *conn)
+static void imapc_connected(struct svc_mailc *base)
 {
-	(void)conn;
-	imapc_go(user, IMAPC_GREETING);
+	imapc_go((struct imapc *)(void *)base, IMAPC_GREETING);
 }
 
-static void imapc_lost(struct imapc *c, const char *reason)
+static void imapc_end(struct svc_mailc *base)
 {
-	if (c->state == IMAPC_DONE)
-		return;
-	if (c->state == IMAPC_CONNECTING)
-		apps_say(c->node, "imap: connect to address %s: %s", c->addr, reason);
-	else
-		apps_say(c->node, "imap: connection closed by foreign host");
-	imapc_go(c, IMAPC_DONE);
-}
-
-static void imapc_closed(void *user, struct tcp_conn *conn)
-{
-	(void)conn;
-	imapc_lost(user, "Connection closed");
-}
-
-static void imapc_error(void *user, struct tcp_conn *conn, const char *reason)
-{
-	(void)conn;
-	imapc_lost(user, reason);
-}
-
-static void imapc_free(struct sim *sim, void *user)
-{
-	struct imapc *c = user;
-	(void)sim;
-	svc_rx_free(&c->rx);
-	free(c);
+	imapc_go((struct imapc *)(void *)base, IMAPC_DONE);
 }
 
 int cmd_imap(struct sim_node *n, int argc, char **argv)
 {
-	struct apps_opt g;
-	long port = IMAP_PORT;
-	int ch;
-	apps_opt_init(&g);
-	while ((ch = apps_getopt(&g, argc, argv, "p:")) != -1)
-		if (ch != 'p' || !apps_parse_long(g.arg, 1, 65535, &port))
-			break;
-	if (ch != -1 || argc - g.ind != 3 || strlen(argv[g.ind]) >= APPS_ADDRSTRLEN ||
-	    strlen(argv[g.ind + 1]) >= 64 || strlen(argv[g.ind + 2]) >= 64) {
-		apps_say(n, "usage: imap [-p port] address user password");
-		return APPS_EX_USAGE;
-	}
-	struct tp_addr dst;
-	if (!svc_parse_dst(n, argv[g.ind], (uint16_t)port, &dst) || !n->tp) {
-		apps_say(n, "imap: %s: hostname nor servname provided, or not known", argv[g.ind]);
-		return 1;
-	}
-	struct imapc *c = sim_xcalloc(1, sizeof *c);
-	sim_on_free(n->sim, imapc_free, c);
-	c->node = n;
-	c->rx.max = 256 * 1024;
-	c->fetch = 0;
-	snprintf(c->addr, sizeof c->addr, "%s", argv[g.ind]);
-	snprintf(c->user, sizeof c->user, "%s", argv[g.ind + 1]);
-	snprintf(c->pass, sizeof c->pass, "%s", argv[g.ind + 2]);
-	const struct tcp_callbacks cb = { .connected = imapc_connected, .data = imapc_data,
-		                          .closed = imapc_closed, .error = imapc_error, .user = c };
-	const char *err = "No route to host";
-	c->conn = tcp_connect(n, &dst, &cb, &err);
-	if (!c->conn) {
-		imapc_lost(c, err);
-		return 1;
-	}
-	return 0;
+	static const struct svc_mailc_proto proto = {
+		.name = "imap", .port = IMAP_PORT, .size = sizeof(struct imapc),
+		.connected = imapc_connected, .data = imapc_data, .end = imapc_end,
+	};
+	return svc_mailc_cmd(n, argc, argv, &proto);
 }

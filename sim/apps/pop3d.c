@@ -235,11 +235,8 @@ static const char *const pop3c_state_names[POP3C_NSTATES] = {
 };
 
 struct pop3c {
-	struct sim_node *node;
+	struct svc_mailc base;      /* first: the connection, as svc_mailc_cmd made it */
 	enum pop3c_state state;
-	struct tcp_conn *conn;
-	struct svc_rx rx;
-	char addr[APPS_ADDRSTRLEN], user[64], pass[64];
 	bool multiline;             /* inside a multi-line answer, until "." */
 	long nmsgs, retr;           /* from STAT; the message RETR is fetching */
 };
@@ -250,12 +247,9 @@ static void pop3c_send(struct pop3c *c, const char *fmt, ...)
 	char buf[160];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf - 2, fmt, ap);
+	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	apps_say(c->node, "C: %s", buf);
-	strcat(buf, "\r\n");
-	if (c->conn)
-		tcp_send(c->conn, (const uint8_t *)buf, strlen(buf));
+	svc_mailc_send(&c->base, buf);
 }
 
 /* The one place the client changes state: each state's command goes out on entry. */
@@ -263,17 +257,14 @@ static void pop3c_go(struct pop3c *c, enum pop3c_state to)
 {
 	c->state = to;
 	switch (to) {
-	case POP3C_USER: pop3c_send(c, "USER %s", c->user); break;
-	case POP3C_PASS: pop3c_send(c, "PASS %s", c->pass); break;
+	case POP3C_USER: pop3c_send(c, "USER %s", c->base.user); break;
+	case POP3C_PASS: pop3c_send(c, "PASS %s", c->base.pass); break;
 	case POP3C_STAT: pop3c_send(c, "STAT"); break;
 	case POP3C_LIST: pop3c_send(c, "LIST"); break;
 	case POP3C_RETR: pop3c_send(c, "RETR %ld", c->retr); break;
 	case POP3C_QUIT: pop3c_send(c, "QUIT"); break;
 	case POP3C_DONE:
-		if (c->conn)
-			tcp_close(c->conn);
-		c->conn = NULL;
-		svc_rx_free(&c->rx);
+		svc_mailc_close(&c->base);
 		break;
 	case POP3C_CONNECTING:
 	case POP3C_GREETING:
@@ -307,7 +298,7 @@ static void pop3c_next(struct pop3c *c, bool ok)
 
 static void pop3c_line(struct pop3c *c, const char *line)
 {
-	apps_say(c->node, "S:%s%s", *line ? " " : "", line);
+	apps_say(c->base.node, "S:%s%s", *line ? " " : "", line);
 	if (c->multiline) {
 		if (strcmp(line, ".") == 0) {
 			c->multiline = false;
@@ -330,86 +321,35 @@ static void pop3c_data(void *user, struct tcp_conn *conn, const uint8_t *data, s
 	struct pop3c *c = user;
 	char line[1024];
 	(void)conn;
-	if (c->state == POP3C_DONE || !svc_rx_add(&c->rx, data, len))
+	if (c->state == POP3C_DONE || !svc_rx_add(&c->base.rx, data, len))
 		return;
-	for (int rc; c->state != POP3C_DONE && (rc = svc_rx_line(&c->rx, line, sizeof line)) != 0;)
+	for (int rc; c->state != POP3C_DONE && (rc = svc_rx_line(&c->base.rx, line, sizeof line)) != 0;)
 		pop3c_line(c, rc > 0 ? line : "(line too long)");
 }
 
-static void pop3c_connected(void *user, struct tcp_conn *conn)
+static void pop3c_connected(struct svc_mailc *base)
 {
-	(void)conn;
-	pop3c_go(user, POP3C_GREETING);
+	pop3c_go((struct pop3c *)(void *)base, POP3C_GREETING);
 }
 
-static void pop3c_lost(struct pop3c *c, const char *reason)
+/* The server closes after its +OK to QUIT: the normal end. */
+static bool pop3c_close_expected(struct svc_mailc *base)
 {
-	if (c->state == POP3C_DONE)
-		return;
-	if (c->state == POP3C_CONNECTING)
-		apps_say(c->node, "pop3: connect to address %s: %s", c->addr, reason);
-	else
-		apps_say(c->node, "pop3: connection closed by foreign host");
-	pop3c_go(c, POP3C_DONE);
+	struct pop3c *c = (struct pop3c *)(void *)base;
+	return c->state == POP3C_QUIT && !c->multiline;
 }
 
-static void pop3c_closed(void *user, struct tcp_conn *conn)
+static void pop3c_end(struct svc_mailc *base)
 {
-	(void)conn;
-	struct pop3c *c = user;
-	if (c->state == POP3C_QUIT && !c->multiline)
-		pop3c_go(c, POP3C_DONE); /* the server closed after +OK to QUIT */
-	else
-		pop3c_lost(c, "Connection closed");
-}
-
-static void pop3c_error(void *user, struct tcp_conn *conn, const char *reason)
-{
-	(void)conn;
-	pop3c_lost(user, reason);
-}
-
-static void pop3c_free(struct sim *sim, void *user)
-{
-	struct pop3c *c = user;
-	(void)sim;
-	svc_rx_free(&c->rx);
-	free(c);
+	pop3c_go((struct pop3c *)(void *)base, POP3C_DONE);
 }
 
 int cmd_pop3(struct sim_node *n, int argc, char **argv)
 {
-	struct apps_opt g;
-	long port = POP3_PORT;
-	int ch;
-	apps_opt_init(&g);
-	while ((ch = apps_getopt(&g, argc, argv, "p:")) != -1)
-		if (ch != 'p' || !apps_parse_long(g.arg, 1, 65535, &port))
-			break;
-	if (ch != -1 || argc - g.ind != 3 || strlen(argv[g.ind]) >= APPS_ADDRSTRLEN ||
-	    strlen(argv[g.ind + 1]) >= 64 || strlen(argv[g.ind + 2]) >= 64) {
-		apps_say(n, "usage: pop3 [-p port] address user password");
-		return APPS_EX_USAGE;
-	}
-	struct tp_addr dst;
-	if (!svc_parse_dst(n, argv[g.ind], (uint16_t)port, &dst) || !n->tp) {
-		apps_say(n, "pop3: %s: hostname nor servname provided, or not known", argv[g.ind]);
-		return 1;
-	}
-	struct pop3c *c = sim_xcalloc(1, sizeof *c);
-	sim_on_free(n->sim, pop3c_free, c);
-	c->node = n;
-	c->rx.max = 256 * 1024;
-	snprintf(c->addr, sizeof c->addr, "%s", argv[g.ind]);
-	snprintf(c->user, sizeof c->user, "%s", argv[g.ind + 1]);
-	snprintf(c->pass, sizeof c->pass, "%s", argv[g.ind + 2]);
-	const struct tcp_callbacks cb = { .connected = pop3c_connected, .data = pop3c_data,
-		                          .closed = pop3c_closed, .error = pop3c_error, .user = c };
-	const char *err = "No route to host";
-	c->conn = tcp_connect(n, &dst, &cb, &err);
-	if (!c->conn) {
-		pop3c_lost(c, err);
-		return 1;
-	}
-	return 0;
+	static const struct svc_mailc_proto proto = {
+		.name = "pop3", .port = POP3_PORT, .size = sizeof(struct pop3c),
+		.connected = pop3c_connected, .data = pop3c_data,
+		.close_expected = pop3c_close_expected, .end = pop3c_end,
+	};
+	return svc_mailc_cmd(n, argc, argv, &proto);
 }

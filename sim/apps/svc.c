@@ -345,3 +345,109 @@ int svc_maild_cmd(struct sim_node *n, int argc, char **argv, const struct svc_ma
 	return svc_server_start(&d->srv, n, proto->name, (uint16_t)port, v6, proto->sess_size, &cb,
 	                        proto->accepted) ? 0 : 1;
 }
+
+/* ---- line-based mail clients ---------------------------------------------------------------- */
+
+void svc_mailc_send(struct svc_mailc *c, const char *line)
+{
+	char buf[200];
+	int n = snprintf(buf, sizeof buf - 2, "%s", line);
+	size_t len = n < 0 ? 0 : (size_t)n < sizeof buf - 2 ? (size_t)n : sizeof buf - 3;
+
+	apps_say(c->node, "C: %.*s", (int)len, buf);
+	memcpy(buf + len, "\r\n", 2);
+	if (c->conn)
+		tcp_send(c->conn, (const uint8_t *)buf, len + 2);
+}
+
+void svc_mailc_close(struct svc_mailc *c)
+{
+	if (c->conn)
+		tcp_close(c->conn);
+	c->conn = NULL;
+	svc_rx_free(&c->rx);
+	c->closed = true;
+}
+
+/* Refused, unreachable, or gone in the middle: say so the way the clients do. */
+static void mailc_lost(struct svc_mailc *c, const char *reason)
+{
+	if (c->closed)
+		return;
+	if (!c->connected)
+		apps_say(c->node, "%s: connect to address %s: %s", c->proto->name, c->addr, reason);
+	else
+		apps_say(c->node, "%s: connection closed by foreign host", c->proto->name);
+	c->proto->end(c);
+}
+
+static void mailc_connected(void *user, struct tcp_conn *conn)
+{
+	struct svc_mailc *c = user;
+	(void)conn;
+	c->connected = true;
+	c->proto->connected(c);
+}
+
+static void mailc_closed(void *user, struct tcp_conn *conn)
+{
+	struct svc_mailc *c = user;
+	(void)conn;
+	if (c->proto->close_expected && c->proto->close_expected(c))
+		c->proto->end(c);
+	else
+		mailc_lost(c, "Connection closed");
+}
+
+static void mailc_error(void *user, struct tcp_conn *conn, const char *reason)
+{
+	(void)conn;
+	mailc_lost(user, reason);
+}
+
+static void mailc_free(struct sim *sim, void *user)
+{
+	struct svc_mailc *c = user;
+	(void)sim;
+	svc_rx_free(&c->rx);
+	free(c);
+}
+
+int svc_mailc_cmd(struct sim_node *n, int argc, char **argv, const struct svc_mailc_proto *proto)
+{
+	struct apps_opt g;
+	long port = proto->port;
+	int ch;
+	apps_opt_init(&g);
+	while ((ch = apps_getopt(&g, argc, argv, "p:")) != -1)
+		if (ch != 'p' || !apps_parse_long(g.arg, 1, 65535, &port))
+			break;
+	if (ch != -1 || argc - g.ind != 3 || strlen(argv[g.ind]) >= APPS_ADDRSTRLEN ||
+	    strlen(argv[g.ind + 1]) >= 64 || strlen(argv[g.ind + 2]) >= 64) {
+		apps_say(n, "usage: %s [-p port] address user password", proto->name);
+		return APPS_EX_USAGE;
+	}
+	struct tp_addr dst;
+	if (!svc_parse_dst(n, argv[g.ind], (uint16_t)port, &dst) || !n->tp) {
+		apps_say(n, "%s: %s: hostname nor servname provided, or not known", proto->name,
+		         argv[g.ind]);
+		return 1;
+	}
+	struct svc_mailc *c = sim_xcalloc(1, proto->size);
+	sim_on_free(n->sim, mailc_free, c);
+	c->node = n;
+	c->proto = proto;
+	c->rx.max = 256 * 1024;
+	snprintf(c->addr, sizeof c->addr, "%s", argv[g.ind]);
+	snprintf(c->user, sizeof c->user, "%s", argv[g.ind + 1]);
+	snprintf(c->pass, sizeof c->pass, "%s", argv[g.ind + 2]);
+	const struct tcp_callbacks cb = { .connected = mailc_connected, .data = proto->data,
+		                          .closed = mailc_closed, .error = mailc_error, .user = c };
+	const char *err = "No route to host";
+	c->conn = tcp_connect(n, &dst, &cb, &err);
+	if (!c->conn) {
+		mailc_lost(c, err);
+		return 1;
+	}
+	return 0;
+}

@@ -134,4 +134,37 @@ struct svc_maild {
 /* `NAME [-6] [-p port] [-d maildir]`: parse, listen, serve lines to proto. */
 int svc_maild_cmd(struct sim_node *n, int argc, char **argv, const struct svc_mail_proto *proto);
 
+/* ---- line-based mail clients (pop3, imap) -------------------------------------------------- */
+
+struct svc_mailc;
+
+/* What differs between the two mail clients; the rest is svc_mailc_cmd's. */
+struct svc_mailc_proto {
+	const char *name;                          /* "pop3": usage and messages */
+	uint16_t port;                             /* default port */
+	size_t size;                               /* their client struct, svc_mailc first */
+	void (*connected)(struct svc_mailc *c);    /* now wait for the greeting */
+	void (*data)(void *user, struct tcp_conn *conn, const uint8_t *data, size_t len);
+	/* The server's FIN is the normal end here (POP3 after QUIT); NULL: never. */
+	bool (*close_expected)(struct svc_mailc *c);
+	void (*end)(struct svc_mailc *c);          /* to the client's DONE: svc_mailc_close */
+};
+
+/* A mail client's connection; the first member of pop3's and imap's structs. */
+struct svc_mailc {
+	struct sim_node *node;
+	struct tcp_conn *conn;
+	struct svc_rx rx;
+	bool connected, closed;
+	char addr[APPS_ADDRSTRLEN], user[64], pass[64];
+	const struct svc_mailc_proto *proto;
+};
+
+/* `NAME [-p port] address user password`: parse, connect, hand over to proto. */
+int svc_mailc_cmd(struct sim_node *n, int argc, char **argv, const struct svc_mailc_proto *proto);
+/* Print "C: LINE" on the node and send LINE CR LF. */
+void svc_mailc_send(struct svc_mailc *c, const char *line);
+/* The dialogue is over: close the connection, drop what was not read. */
+void svc_mailc_close(struct svc_mailc *c);
+
 #endif /* V6LAB_SVC_H */
